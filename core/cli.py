@@ -1,0 +1,50 @@
+"""The ``gongkai`` command line. Each subcommand lives in ``gongkai.commands``.
+
+A user's mistake (a missing file, a file that is not a report, an unknown format) prints one
+line, ``file:line: what is wrong``, and exits non-zero; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+
+from . import __version__
+from .commands import COMMANDS
+from .errors import GongkaiError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gongkai",
+        description="Turn government information-disclosure annual reports into data.",
+    )
+    parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"gongkai: warning: {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    warnings.showwarning = _show_warning
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except GongkaiError as exc:
+        print(exc.format(), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("gongkai: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `gongkai convert ... | head`
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,40 @@
+"""``gongkai convert REPORT --to FORMAT [-o FILE]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..output import atomic_writer
+from ..pipeline import convert_file, write
+from .common import add_plugin_options, engine_for, parse_options
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("convert", help="convert a report to data",
+                       description="Convert a report to JSON, the tidy CSV or another format.")
+    p.add_argument("input", metavar="REPORT", help="the report file")
+    p.add_argument("-t", "--to", default="json", metavar="FORMAT",
+                   help="output format (see `gongkai formats`; default: json)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write here (atomically) instead of to standard output")
+    p.add_argument("--from", dest="reader", metavar="READER",
+                   help="read the input with this reader instead of detecting one")
+    p.add_argument("--encoding", help="decode the input with this encoding (e.g. gb18030)")
+    p.add_argument("-O", "--option", dest="options", action="append", default=[],
+                   metavar="KEY=VALUE", help="an option for the writer (repeatable)")
+    add_plugin_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    engine = engine_for(args)
+    options = parse_options(args.options)
+    report = convert_file(args.input, engine=engine, reader=args.reader,
+                          encoding=args.encoding)
+    if args.output:
+        with atomic_writer(args.output) as stream:
+            write(report, args.to, stream, options=options, engine=engine)
+    else:
+        write(report, args.to, sys.stdout, options=options, engine=engine)
+    return 0

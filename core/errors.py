@@ -1,0 +1,69 @@
+"""One exception family for everything gongkai reports to a user.
+
+Each error knows where it happened (``path`` and ``line`` when there is one) and formats itself
+as ``file:line: what is wrong``, the form the CLI prints and editors can jump to.
+"""
+
+from __future__ import annotations
+
+
+class GongkaiError(Exception):
+    """Base of all errors gongkai raises on purpose."""
+
+    #: Exit status the CLI uses for this kind of error.
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def located(self, path: str | None = None, line: int | None = None) -> GongkaiError:
+        """Fill in a location the raiser did not know; returns self for chaining."""
+        if self.path is None:
+            self.path = path
+        if self.line is None:
+            self.line = line
+        return self
+
+    def format(self) -> str:
+        where = self.path or "<input>"
+        if self.line:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.format() if self.path or self.line else self.message
+
+
+class InputError(GongkaiError):
+    """The input cannot be read as text: missing, empty, binary, undecodable, too large."""
+
+
+class NotAReportError(InputError):
+    """The input is readable text but not an information-disclosure annual report."""
+
+
+class ReportSyntaxError(GongkaiError):
+    """The text breaks the report grammar (grammars/report.lark) at a located point."""
+
+
+class PluginError(GongkaiError):
+    """A plugin failed to load, registered something invalid, or raised while running."""
+
+    def __init__(self, message: str, *, plugin: str | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.plugin = plugin
+
+
+class ConfigError(GongkaiError):
+    """A configuration or variant file is wrong (names the file, line and key)."""
+
+
+class OutputError(GongkaiError):
+    """An output cannot be written (unwritable directory, full disk, unsafe path)."""
+
+
+class UsageError(GongkaiError):
+    """The caller asked for something that does not exist (unknown format, reader...)."""

@@ -1,0 +1,410 @@
+"""From parsed blocks to the model: sections, the three tables with every cell, diagnostics.
+
+Tables are found by their own content. Each table block the grammar found is cut where its
+labels start speaking of another table (a report may run tables together without headings);
+the pieces of each kind are interpreted with the layout that fits their labels best. Inside a
+table, the cells are read as runs of labels followed by the values they head, whatever the
+flattening put on each line:
+
+* a label naming a row of the layout takes as many following cells as the row has columns;
+  a blank cell is an empty cell, a cell that is not a number is kept as ``unparsed``, and the
+  row stops early — leaving ``missing`` cells, with a diagnostic — at the next label that
+  names something, so a broken row never shifts into the next one;
+* labels naming columns are header cells; they fix column order and units for the rows
+  below them when they agree with the layout;
+* runs of bare ``|`` between rows are span padding and carry nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+import attrs
+
+from .codes import Codes, TableCodes
+from .labels import contains_marker, label_key
+from .layout import Layout, RowLayout, Vocabulary
+from .model import Cell, CellRef, Diagnostic, Section, Severity, Status, Table
+from .parse import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
+from .values import header_unit, parse_value
+
+#: Markers after which a new set of column headers begins (a new 第二十条 item).
+_HEADER_RESETS = ("第二十条第", "信息内容")
+
+
+@attrs.frozen
+class LayoutChoice:
+    layout: Layout
+    plugin: str
+
+
+class RawText:
+    """The decoded input before normalization, for each cell's raw text and source line."""
+
+    def __init__(self, text: str, locate: Callable[[int], int] = lambda n: n):
+        self.lines = text.split("\n")
+        self.locate = locate
+
+    def cell(self, token: CellToken) -> str:
+        if not 0 < token.line <= len(self.lines):
+            return token.text
+        parts = self.lines[token.line - 1].split("|")
+        if token.index >= len(parts):
+            return token.text
+        return parts[token.index].strip()
+
+
+@attrs.frozen
+class Interpretation:
+    sections: tuple[Section, ...]
+    tables: tuple[Table, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class Interpreter:
+    """Interprets parsed documents with a fixed set of layouts (reusable across reports)."""
+
+    def __init__(self, codes: Codes, layouts: Sequence[LayoutChoice]):
+        self.codes = codes
+        self.layouts: dict[str, list[LayoutChoice]] = defaultdict(list)
+        for choice in layouts:
+            self.layouts[choice.layout.table].append(choice)
+        self.vocab = {
+            t.code: Vocabulary(t, (c.layout for c in self.layouts[t.code])) for t in codes.tables
+        }
+        self._section_aliases = [
+            (s.code, tuple(label_key(a) for a in s.aliases)) for s in codes.sections
+        ]
+
+    # -- sections ------------------------------------------------------------------------------
+
+    def section_key(self, title: str) -> str:
+        key = label_key(title)
+        for code, aliases in self._section_aliases:
+            if any(a in key for a in aliases):
+                return code
+        return ""
+
+    def sections(self, doc: ParsedDocument) -> tuple[Section, ...]:
+        return tuple(self._section(block) for block in doc.all_sections())
+
+    def _section(self, block: SectionBlock) -> Section:
+        intro: list[str] = []
+        subsections: list[tuple[Line, list[str]]] = []
+        for item in block.blocks:
+            if not isinstance(item, Line) or item.kind == "caption":
+                continue
+            if item.kind == "subheading":
+                subsections.append((item, []))
+            elif subsections:
+                subsections[-1][1].append(item.text)
+            else:
+                intro.append(item.text)
+        subs = []
+        for i, (heading, text) in enumerate(subsections):
+            end = subsections[i + 1][0].line - 1 if i + 1 < len(subsections) else block.line_end
+            number, title = _split_subheading(heading.text)
+            subs.append(Section(number, "", title, "\n".join(text), heading.line, end))
+        return Section(
+            number=block.number,
+            key=self.section_key(block.title) if block.number else "",
+            title=block.title,
+            text="\n".join(intro),
+            line_start=block.line,
+            line_end=block.line_end,
+            subsections=tuple(subs),
+        )
+
+    # -- tables --------------------------------------------------------------------------------
+
+    def tables(
+        self, doc: ParsedDocument, raw: RawText
+    ) -> tuple[tuple[Table, ...], tuple[Diagnostic, ...]]:
+        pieces: dict[str, list[CellToken]] = defaultdict(list)
+        diags: list[Diagnostic] = []
+        for section in doc.all_sections():
+            hint = self._table_for_section(section.title) if section.number else None
+            for block in section.blocks:
+                if isinstance(block, TableBlock):
+                    for kind, tokens in self._split(block, hint):
+                        if kind is None:
+                            if any(t.kind == "value" for t in tokens):
+                                diags.append(_diag(
+                                    Severity.WARNING, "table-unrecognized",
+                                    "a table whose labels match none of the three statistical "
+                                    "tables was skipped", raw.locate(tokens[0].line)))
+                            continue
+                        pieces[kind].extend(tokens)
+                        hint = kind
+        tables = []
+        for tcodes in self.codes.tables:
+            tokens = pieces.get(tcodes.code)
+            if not tokens:
+                diags.append(_diag(Severity.WARNING, "table-missing",
+                                   f"table {tcodes.code!r} ({tcodes.zh}) was not found", 0))
+                continue
+            table, table_diags = self._table(tcodes, tokens, raw)
+            if table is not None:
+                tables.append(table)
+            diags.extend(table_diags)
+        return tuple(tables), tuple(diags)
+
+    def _table_for_section(self, title: str) -> str | None:
+        key = self.section_key(title)
+        for t in self.codes.tables:
+            if t.section == key:
+                return t.code
+        return None
+
+    def _kinds(self, text: str) -> set[str]:
+        return {k for k, v in self.vocab.items() if v.resolve(text).role != "unknown"}
+
+    def _split(self, block: TableBlock, hint: str | None):
+        """Cut a table block where its labels begin to speak of another table."""
+        current, tokens = hint, []
+        for token in block.cells():
+            if token.kind == "label":
+                kinds = self._kinds(token.text)
+                if len(kinds) == 1 and (kind := next(iter(kinds))) != current:
+                    # A single label of another table inside a row (an unparsed cell) does
+                    # not start a table; a label that heads a row or a header does.
+                    if tokens:
+                        yield current, tokens
+                    current, tokens = kind, []
+            tokens.append(token)
+        if tokens:
+            yield current, tokens
+
+    def choose_layout(self, tcodes: TableCodes, tokens: Iterable[CellToken]) -> LayoutChoice:
+        vocab = self.vocab[tcodes.code]
+        rows: set[str] = set()
+        columns: set[str] = set()
+        for t in tokens:
+            if t.kind == "label":
+                label = vocab.resolve(t.text)
+                (rows if label.role == "row" else columns if label.role == "column" else set()).add(
+                    label.code
+                )
+
+        def score(choice: LayoutChoice) -> tuple[int, int, str]:
+            layout = choice.layout
+            fit = len(rows & set(layout.row_codes)) - len(rows - set(layout.row_codes))
+            fit += len(columns & layout.column_codes) - len(columns - layout.column_codes)
+            return fit, layout.priority, layout.name
+
+        return max(self.layouts[tcodes.code], key=score)
+
+    def _table(self, tcodes: TableCodes, tokens: list[CellToken], raw: RawText):
+        if not self.layouts.get(tcodes.code):
+            return None, [_diag(Severity.ERROR, "layout-missing",
+                                f"no layout is registered for table {tcodes.code!r}", 0)]
+        choice = self.choose_layout(tcodes, tokens)
+        reader = _TableReader(tcodes, choice.layout, self.vocab[tcodes.code], raw)
+        if choice.layout.shape == "grid":
+            reader.read_grid(tokens)
+        else:
+            reader.read_rows(tokens)
+        cells = reader.cells()
+        lines = [raw.locate(t.line) for t in tokens]
+        table = Table(
+            code=tcodes.code,
+            template=choice.layout.template,
+            layout=choice.layout.name,
+            plugin=choice.plugin,
+            line_start=min(lines),
+            line_end=max(lines),
+            cells=cells,
+        )
+        return table, reader.diagnostics
+
+
+class _TableReader:
+    """Reads the cells of one table with one layout; collects cells and diagnostics."""
+
+    def __init__(self, tcodes: TableCodes, layout: Layout, vocab: Vocabulary, raw: RawText):
+        self.tcodes = tcodes
+        self.layout = layout
+        self.vocab = vocab
+        self.raw = raw
+        self.found: dict[tuple[str, str], Cell] = {}
+        self.row_lines: dict[str, int] = {}
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- layouts of labelled rows --------------------------------------------------------------
+
+    def read_rows(self, tokens: list[CellToken]) -> None:
+        headers: list[str] = []
+        units: dict[str, str] = {}
+        after_row = True
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.kind != "label":
+                if token.kind == "value":
+                    self._diag(Severity.WARNING, "value-stray",
+                               f"value {self.raw.cell(token)!r} belongs to no row; ignored",
+                               token)
+                i += 1
+                continue
+            label = self.vocab.resolve(token.text)
+            row = self.layout.row(label.code) if label.role == "row" else None
+            if row is not None:
+                i = self._read_row(row, token, tokens, i + 1, headers, units)
+                after_row = True
+            elif label.role == "column":
+                if after_row:
+                    headers, units, after_row = [], {}, False
+                if label.code not in headers:
+                    headers.append(label.code)
+                units[label.code] = header_unit(token.text) or units.get(label.code, "")
+                i += 1
+            elif label.role == "unknown" and _followed_by_values(tokens, i + 1):
+                i = self._skip_unknown_row(token, tokens, i + 1)
+            else:
+                if contains_marker(token.text, _HEADER_RESETS):
+                    headers, units, after_row = [], {}, False
+                i += 1
+
+    def _read_row(self, row: RowLayout, label: CellToken, tokens: list[CellToken], i: int,
+                  headers: list[str], units: dict[str, str]) -> int:
+        columns = list(row.columns)
+        if headers and _is_subsequence(headers, columns):
+            columns = headers
+        if row.code in self.row_lines:
+            self._diag(Severity.WARNING, "row-duplicate",
+                       f"row {row.code!r} appears again (first on line "
+                       f"{self.row_lines[row.code]}); the repeat is ignored", label)
+            return _skip_values(tokens, i)
+        self.row_lines[row.code] = self.raw.locate(label.line)
+        taken: list[tuple[CellToken, bool]] = []
+        while len(taken) < len(columns) and i < len(tokens):
+            token = tokens[i]
+            if token.kind == "label":
+                if self.vocab.resolve(token.text).role != "unknown":
+                    break
+                taken.append((token, True))  # text where a number belongs
+            else:
+                taken.append((token, False))
+            i += 1
+        for column, (token, is_text) in zip(columns, taken, strict=False):
+            self._add_cell(row.code, column, token, units.get(column, ""), unparsed=is_text)
+        if len(taken) < len(columns):
+            missing = columns[len(taken):]
+            self._diag(Severity.WARNING, "cells-missing",
+                       f"row {row.code!r} has {len(taken)} of {len(columns)} cells; "
+                       f"missing: {', '.join(missing)}", label,
+                       cells=[CellRef(self.tcodes.code, row.code, c) for c in missing])
+        extra = []
+        while i < len(tokens) and tokens[i].kind != "label":
+            if tokens[i].kind == "value":
+                extra.append(self.raw.cell(tokens[i]))
+            i += 1
+        if extra:
+            self._diag(Severity.WARNING, "values-extra",
+                       f"row {row.code!r} has more values than its {len(columns)} columns; "
+                       f"ignored: {', '.join(extra)}", label)
+        return i
+
+    def _skip_unknown_row(self, label: CellToken, tokens: list[CellToken], i: int) -> int:
+        j = _skip_values(tokens, i)
+        values = [self.raw.cell(t) for t in tokens[i:j] if t.kind == "value"]
+        self._diag(Severity.WARNING, "row-unknown",
+                   f"row label {self.raw.cell(label)!r} is not part of layout "
+                   f"{self.layout.name!r}; its values ({', '.join(values)}) were not read",
+                   label)
+        return j
+
+    # -- the flat grid of table four -----------------------------------------------------------
+
+    def read_grid(self, tokens: list[CellToken]) -> None:
+        first = next((i for i, t in enumerate(tokens) if t.kind == "value"), None)
+        values = [t for t in tokens[first:] if t.kind != "label"] if first is not None else []
+        while values and values[-1].kind == "empty":
+            values.pop()
+        slots = [(r.code, c) for r in self.layout.rows for c in r.columns]
+        for (row, column), token in zip(slots, values, strict=False):
+            self._add_cell(row, column, token, "")
+        if len(values) > len(slots):
+            extra = ", ".join(self.raw.cell(t) for t in values[len(slots):])
+            self._diag(Severity.WARNING, "values-extra",
+                       f"table has more than {len(slots)} values; ignored: {extra}",
+                       values[len(slots)])
+        elif len(values) < len(slots):
+            where = values[-1] if values else tokens[0]
+            missing = slots[len(values):]
+            self._diag(Severity.WARNING, "cells-missing",
+                       f"table has {len(values)} of {len(slots)} values", where,
+                       cells=[CellRef(self.tcodes.code, r, c) for r, c in missing])
+
+    # -- cells ---------------------------------------------------------------------------------
+
+    def _add_cell(self, row: str, column: str, token: CellToken, unit_hint: str,
+                  unparsed: bool = False) -> None:
+        kind = self.tcodes.column(column).kind
+        raw = self.raw.cell(token)
+        parsed = parse_value(token.text, kind=kind, unit_hint=unit_hint)
+        status = Status.UNPARSED if unparsed else parsed.status
+        value = None if unparsed else parsed.value
+        line = self.raw.locate(token.line)
+        self.found[(row, column)] = Cell(
+            table=self.tcodes.code, row=row, column=column, value=value,
+            unit="" if unparsed else parsed.unit, raw=raw, status=status, line=line,
+            note=parsed.note,
+        )
+        if status in (Status.EMPTY, Status.UNPARSED):
+            what = "is empty" if status is Status.EMPTY else f"is not a number: {raw!r}"
+            self._diag(Severity.WARNING, f"cell-{status.value}",
+                       f"cell {row}/{column} {what}", token,
+                       cells=[CellRef(self.tcodes.code, row, column)])
+
+    def cells(self) -> tuple[Cell, ...]:
+        """Every cell of the layout, in template order; cells the source lacks are missing."""
+        out = []
+        for row in self.layout.rows:
+            line = self.row_lines.get(row.code, 0)
+            if not line and self.layout.shape == "rows":
+                self._diag(Severity.WARNING, "row-missing",
+                           f"row {row.code!r} was not found", None,
+                           cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
+            for column in row.columns:
+                cell = self.found.get((row.code, column))
+                out.append(cell or Cell(
+                    table=self.tcodes.code, row=row.code, column=column, value=None, unit="",
+                    raw="", status=Status.MISSING, line=line,
+                ))
+        return tuple(out)
+
+    def _diag(self, severity: Severity, code: str, message: str, token: CellToken | None,
+              cells: Iterable[CellRef] = ()) -> None:
+        line = self.raw.locate(token.line) if token is not None else 0
+        self.diagnostics.append(Diagnostic(
+            severity=severity, code=code, message=f"{self.tcodes.code}: {message}", line=line,
+            cells=tuple(cells),
+        ))
+
+
+def _diag(severity: Severity, code: str, message: str, line: int) -> Diagnostic:
+    return Diagnostic(severity=severity, code=code, message=message, line=line)
+
+
+def _followed_by_values(tokens: list[CellToken], i: int) -> bool:
+    return any(t.kind == "value" for t in tokens[i:_skip_values(tokens, i)])
+
+
+def _skip_values(tokens: list[CellToken], i: int) -> int:
+    while i < len(tokens) and tokens[i].kind != "label":
+        i += 1
+    return i
+
+
+def _is_subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(item in it for item in short)
+
+
+def _split_subheading(text: str) -> tuple[str, str]:
+    if text.startswith("(") and ")" in text:
+        number, _, title = text[1:].partition(")")
+        return number, title.strip()
+    return "", text

@@ -1,0 +1,192 @@
+"""The one intermediate model: what readers and the parser produce and writers consume.
+
+Every class is a frozen attrs class, so a report is a value: it can be shared between threads,
+compared in tests and never changed behind a writer's back. Stages that "change" a report
+(validation adding findings, for instance) build a new one with ``attrs.evolve``.
+
+The model mirrors docs/model.md and the JSON Schema generated from it (gongkai.schema).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+
+import attrs
+
+#: Version of the model and of every output derived from it. Bump the minor version when
+#: fields are added, the major version when a field changes meaning or disappears.
+SCHEMA_VERSION = "1.0"
+
+Number = int | float
+
+
+class Status(str, enum.Enum):
+    """What a cell's value is, relative to what the source wrote."""
+
+    #: The source wrote a number; ``value`` is that number (in the cell's unit).
+    OK = "ok"
+    #: The source cell exists but is blank; ``value`` is empty, never 0.
+    EMPTY = "empty"
+    #: The source wrote a placeholder (``/``, ``-``, ``—``, ``无``); ``value`` is empty.
+    PLACEHOLDER = "placeholder"
+    #: The value was restored from an identity the table must satisfy; the source lacks it.
+    INFERRED = "inferred"
+    #: The source wrote text that is not a number; ``raw`` keeps it, ``value`` is empty.
+    UNPARSED = "unparsed"
+    #: The template has this cell but the source has no cell for it at all (a short row).
+    MISSING = "missing"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+@attrs.frozen
+class CellRef:
+    """The address of a cell: ``(table, row, column)`` in canonical codes."""
+
+    table: str
+    row: str
+    column: str
+
+    def __str__(self) -> str:
+        return f"{self.table}/{self.row}/{self.column}"
+
+
+@attrs.frozen
+class Cell:
+    """One cell of a statistical table, as contract.md defines it."""
+
+    table: str
+    row: str
+    column: str
+    #: The number, converted to ``unit`` (money to 万元); None when there is none.
+    value: Number | None
+    #: ``万元``, ``件`` or empty: never invented when the source states none.
+    unit: str
+    #: The cell's text exactly as the source wrote it (after decoding).
+    raw: str
+    status: Status
+    #: 1-based line in the input text; 0 when the input has no lines.
+    line: int
+    #: An annotation the source attached to the number, e.g. ``其中行政强制措施2,行政强制执行2``.
+    note: str = ""
+
+    @property
+    def ref(self) -> CellRef:
+        return CellRef(self.table, self.row, self.column)
+
+
+@attrs.frozen
+class Table:
+    """One of the three statistical tables, with all the cells its template defines."""
+
+    code: str
+    #: Template the table follows (``2019``, ``2021``), detected from its own labels.
+    template: str
+    #: Name of the layout that interpreted it and the plugin that supplied that layout.
+    layout: str
+    plugin: str
+    line_start: int
+    line_end: int
+    cells: tuple[Cell, ...]
+
+    def cell(self, row: str, column: str) -> Cell | None:
+        for c in self.cells:
+            if c.row == row and c.column == column:
+                return c
+        return None
+
+    def value(self, row: str, column: str) -> Number | None:
+        c = self.cell(row, column)
+        return None if c is None else c.value
+
+
+@attrs.frozen
+class Section:
+    """A numbered part of the report (一、…) or a sub-part of one ((一)…)."""
+
+    #: The numeral as written (``一``), empty for the preamble.
+    number: str
+    #: Canonical kind from the codes (``overview``, ``proactive``…), empty when unknown.
+    key: str
+    title: str
+    #: The prose of the section, paragraphs separated by newlines (tables not included).
+    text: str
+    line_start: int
+    line_end: int
+    subsections: tuple[Section, ...] = ()
+
+
+@attrs.frozen
+class Diagnostic:
+    """Something a user should know about the conversion or the numbers."""
+
+    severity: Severity
+    #: A stable identifier: a rule id (``requests.column-identity``) or a conversion code.
+    code: str
+    message: str
+    line: int = 0
+    #: The cells the diagnostic is about, if any.
+    cells: tuple[CellRef, ...] = ()
+    #: Further source lines involved, beyond ``line``.
+    lines: tuple[int, ...] = ()
+    #: The plugin whose rule or stage produced it.
+    plugin: str = ""
+
+
+@attrs.frozen
+class Metadata:
+    #: Stable id: the input's file name stem, or a hash of the text when there is no file.
+    report_id: str
+    title: str = ""
+    agency: str = ""
+    year: int | None = None
+    #: ISO date the report was published (crawler header) or signed, when the text says.
+    published: str = ""
+    #: ISO date of the signature line, when there is one.
+    signed: str = ""
+    source_path: str = ""
+    #: ``simplified`` or ``traditional``: the script the source is written in.
+    script: str = "simplified"
+    encoding: str = "utf-8"
+    #: Name of the reader that read the input.
+    reader: str = ""
+    #: Template per table code, e.g. ``{"proactive": "2021", "requests": "2019"}``.
+    templates: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Report:
+    metadata: Metadata
+    sections: tuple[Section, ...]
+    tables: tuple[Table, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    schema_version: str = SCHEMA_VERSION
+
+    def table(self, code: str) -> Table | None:
+        for t in self.tables:
+            if t.code == code:
+                return t
+        return None
+
+    def cells(self) -> Iterator[Cell]:
+        for t in self.tables:
+            yield from t.cells
+
+    def cell(self, table: str, row: str, column: str) -> Cell | None:
+        t = self.table(table)
+        return None if t is None else t.cell(row, column)

@@ -1,0 +1,47 @@
+"""Run the registered normalizers over the pipe text, checking the contract they share.
+
+Every normalizer must keep the text's lines and its "|" separators: line *n* stays line *n*
+with the same number of "|". That invariant is what lets each cell keep its source line and
+its raw text, so it is checked after every normalizer, and the one that breaks it is named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .errors import PluginError
+from .plugin_types import NormalizeContext, Normalizer
+
+
+def shape(text: str) -> list[int]:
+    return [line.count("|") for line in text.split("\n")]
+
+
+def normalize(
+    text: str, normalizers: Sequence[tuple[Normalizer, str]]
+) -> tuple[str, dict[str, str]]:
+    """Apply ``(normalizer, plugin)`` pairs in order; returns the text and the facts noted."""
+    context = NormalizeContext()
+    expected = shape(text)
+    for normalizer, plugin in sorted(normalizers, key=lambda p: (p[0].order, p[0].name)):
+        try:
+            result = normalizer.apply(text, context)
+        except Exception as exc:  # a plugin's bug must name the plugin
+            raise PluginError(
+                f"normalizer {normalizer.name!r} of plugin {plugin!r} failed: {exc!r}",
+                plugin=plugin,
+            ) from exc
+        if not isinstance(result, str):
+            raise PluginError(
+                f"normalizer {normalizer.name!r} of plugin {plugin!r} returned "
+                f"{type(result).__name__}, not str",
+                plugin=plugin,
+            )
+        if shape(result) != expected:
+            raise PluginError(
+                f"normalizer {normalizer.name!r} of plugin {plugin!r} changed the lines or "
+                "'|' separators of the text",
+                plugin=plugin,
+            )
+        text = result
+    return text, context.facts

@@ -1,0 +1,195 @@
+"""Parse pipe text with the report grammar (``grammars/report.lark``) into blocks.
+
+The grammar is built once per process (and its LALR tables cached on disk between processes);
+the parse tree is turned into a few plain records: sections of paragraphs, sub-headings and
+table blocks whose cells know their kind, text, line and position on the line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import attrs
+import lark
+
+from .errors import ReportSyntaxError
+
+GRAMMAR = "report.lark"
+
+
+@attrs.frozen
+class CellToken:
+    #: ``label``, ``value`` or ``empty``.
+    kind: str
+    text: str
+    line: int
+    #: Position of the cell on its line: the number of "|" before it.
+    index: int
+
+
+@attrs.frozen
+class TableBlock:
+    #: Physical lines of cells, in order.
+    rows: tuple[tuple[CellToken, ...], ...]
+    #: Caption lines just before the table (a title, or a header cell that lost its "|").
+    captions: tuple[CellToken, ...] = ()
+
+    @property
+    def line_start(self) -> int:
+        first = self.captions[0] if self.captions else self.rows[0][0]
+        return first.line
+
+    @property
+    def line_end(self) -> int:
+        return self.rows[-1][-1].line
+
+    def cells(self) -> list[CellToken]:
+        return [*self.captions, *(c for row in self.rows for c in row)]
+
+
+@attrs.frozen
+class Line:
+    """A paragraph, sub-heading or caption line."""
+
+    kind: str
+    text: str
+    line: int
+
+
+@attrs.frozen
+class SectionBlock:
+    #: Empty for the preamble.
+    number: str
+    title: str
+    line: int
+    blocks: tuple[Line | TableBlock, ...]
+
+    @property
+    def line_end(self) -> int:
+        if not self.blocks:
+            return self.line
+        last = self.blocks[-1]
+        return last.line_end if isinstance(last, TableBlock) else last.line
+
+
+@attrs.frozen
+class ParsedDocument:
+    preamble: SectionBlock
+    sections: tuple[SectionBlock, ...]
+
+    def all_sections(self) -> tuple[SectionBlock, ...]:
+        return (self.preamble, *self.sections)
+
+
+def _cache_dir() -> Path | None:
+    for candidate in (
+        os.environ.get("GONGKAI_CACHE_DIR"),
+        os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gongkai"),
+        os.path.join(tempfile.gettempdir(), "gongkai-cache"),
+    ):
+        if not candidate:
+            continue
+        try:
+            os.makedirs(candidate, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(candidate, os.W_OK):
+            return Path(candidate)
+    return None
+
+
+def grammar_text() -> str:
+    return resources.files("gongkai.grammars").joinpath(GRAMMAR).read_text("utf-8")
+
+
+@cache
+def parser() -> lark.Lark:
+    """The LALR parser of the report grammar, built once per process, cached on disk."""
+    text = grammar_text()
+    options = dict(
+        parser="lalr",
+        lexer="contextual",
+        start="document",
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+    cache_dir = _cache_dir()
+    if cache_dir is not None:
+        digest = hashlib.sha256((text + lark.__version__).encode()).hexdigest()[:16]
+        options["cache"] = str(cache_dir / f"report-{digest}.lark-cache")
+    return lark.Lark(text, **options)
+
+
+_HEADING = re.compile(r"^(?P<number>[一二三四五六七八九十]{1,3})\s*、\s*(?P<title>.*)$")
+
+
+def parse(text: str) -> ParsedDocument:
+    """Parse normalized pipe text; a syntax error is raised as a located ReportSyntaxError."""
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        tree = parser().parse(text)
+    except lark.exceptions.UnexpectedInput as exc:
+        raise ReportSyntaxError(_describe(exc, text), line=exc.line) from None
+    lines = text.split("\n")
+    preamble, *sections = tree.children
+    return ParsedDocument(
+        preamble=SectionBlock("", "", 1, _blocks(preamble.children, lines)),
+        sections=tuple(_section(s, lines) for s in sections),
+    )
+
+
+def _describe(exc: lark.exceptions.UnexpectedInput, text: str) -> str:
+    if isinstance(exc, lark.exceptions.UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        return f"column {exc.column}: unexpected character {char!r} (U+{ord(char):04X})"
+    if isinstance(exc, lark.exceptions.UnexpectedToken):
+        expected = ", ".join(sorted(exc.expected)) or "end of input"
+        return f"column {exc.column}: unexpected {exc.token.type} (expected {expected})"
+    return str(exc)
+
+
+def _section(tree: lark.Tree, lines: list[str]) -> SectionBlock:
+    heading, *body = tree.children
+    token = heading.children[0]
+    m = _HEADING.match(str(token).strip())
+    number, title = (m["number"], m["title"].strip()) if m else ("", str(token).strip())
+    return SectionBlock(number, title, token.line, _blocks(body, lines))
+
+
+def _blocks(children: list, lines: list[str]) -> tuple[Line | TableBlock, ...]:
+    blocks: list[Line | TableBlock] = []
+    captions: list[CellToken] = []
+    for child in children:
+        if child.data == "table":
+            blocks.append(TableBlock(tuple(_rows(child, lines)), tuple(captions)))
+            captions = []
+            continue
+        token = child.children[0]
+        if child.data == "caption":
+            captions.append(CellToken("label", str(token).strip(), token.line, 0))
+        else:
+            captions = []
+        blocks.append(Line(child.data, str(token).strip(), token.line))
+    return tuple(blocks)
+
+
+def _rows(table: lark.Tree, lines: list[str]):
+    for row in table.children:
+        if row.data == "value_line":
+            yield (_cell("value", row.children[0], lines),)
+        else:
+            yield tuple(_cell(cell.data, cell.children[0], lines) for cell in row.children)
+
+
+def _cell(kind: str, token: lark.Token, lines: list[str]) -> CellToken:
+    line_text = lines[token.line - 1]
+    index = line_text[: token.column - 1].count("|")
+    text = "" if kind == "empty" else str(token).strip()
+    return CellToken(kind, text, token.line, index)

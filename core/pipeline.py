@@ -1,0 +1,254 @@
+"""The conversion pipeline: read → normalize → parse → interpret → validate → write.
+
+Each stage is a function of the one before; the model (gongkai.model) is what interpret
+produces and what validate and write consume. ``convert_text`` is pure — text in, Report out —
+so it can be mapped over a corpus by any scheduler (see docs/python.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+from weakref import WeakKeyDictionary
+
+import attrs
+
+from .codes import load_codes
+from .engine import Contribution, Engine, default_engine
+from .errors import GongkaiError, InputError, NotAReportError, PluginError, UsageError
+from .interpret import Interpreter, LayoutChoice, RawText
+from .metadata import find_metadata
+from .model import Diagnostic, Metadata, Report, Severity
+from .normalize import normalize
+from .parse import parse
+from .plugin_types import ReadOptions, Source
+
+#: Inputs larger than this are refused (override with max_bytes= or --max-bytes).
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+SNIFF_BYTES = 4096
+
+_interpreters: WeakKeyDictionary[Engine, Interpreter] = WeakKeyDictionary()
+
+
+def interpreter(engine: Engine) -> Interpreter:
+    """The interpreter for an engine's layouts, built once per engine."""
+    if engine not in _interpreters:
+        choices = [LayoutChoice(c.item, c.plugin) for c in engine.layouts()]
+        _interpreters[engine] = Interpreter(load_codes(), choices)
+    return _interpreters[engine]
+
+
+# -- read ------------------------------------------------------------------------------------
+
+
+def choose_reader(engine: Engine, head: bytes, filename: str = "",
+                  name: str | None = None) -> Contribution:
+    """The reader named ``name``, else the one that sniffs the input with the highest score."""
+    if name:
+        found = engine.registry.get("readers", name)
+        if found is None:
+            known = ", ".join(sorted(c.name for c in engine.readers())) or "none"
+            raise UsageError(f"unknown reader {name!r} (available: {known})")
+        return found
+    best, best_score = None, 0.0
+    for contribution in sorted(engine.readers(), key=lambda c: c.name):
+        try:
+            score = float(contribution.item.sniff(head, filename))
+        except Exception as exc:
+            raise PluginError(
+                f"reader {contribution.name!r} of plugin {contribution.plugin!r} failed to "
+                f"sniff the input: {exc!r}", plugin=contribution.plugin) from exc
+        if score > best_score:
+            best, best_score = contribution, score
+    if best is None:
+        raise InputError("no reader recognises this input (is it a report at all?)")
+    return best
+
+
+def read(data: bytes, *, engine: Engine, filename: str = "", reader: str | None = None,
+         encoding: str | None = None) -> tuple[Source, str]:
+    """Read an input's bytes into pipe text; returns the Source and the reader's name."""
+    if not data.strip():
+        raise InputError("the input is empty")
+    contribution = choose_reader(engine, data[:SNIFF_BYTES], filename, reader)
+    try:
+        source = contribution.item.read(data, ReadOptions(encoding=encoding, filename=filename))
+    except GongkaiError:
+        raise
+    except Exception as exc:
+        raise PluginError(f"reader {contribution.name!r} of plugin {contribution.plugin!r} "
+                          f"failed: {exc!r}", plugin=contribution.plugin) from exc
+    if not source.text.strip():
+        raise InputError("the input has no text")
+    return source, contribution.name
+
+
+# -- normalize, parse, interpret ---------------------------------------------------------------
+
+
+def build(source: Source, *, engine: Engine, report_id: str, source_path: str = "",
+          reader: str = "") -> Report:
+    """Normalize, parse and interpret a read Source into a Report (not yet validated)."""
+    text, facts = normalize(source.text, [(c.item, c.plugin) for c in engine.normalizers()])
+    doc = parse(text)
+    interp = interpreter(engine)
+    sections = interp.sections(doc)
+    tables, diagnostics = interp.tables(doc, RawText(source.text, source.source_line))
+    if not tables and not any(s.key for s in sections):
+        raise NotAReportError(
+            "this is not a government information disclosure annual report: it has none of "
+            "the report's numbered parts and none of its statistical tables"
+        )
+    found = find_metadata(doc)
+    metadata = Metadata(
+        report_id=report_id,
+        title=found.title,
+        agency=found.agency,
+        year=found.year,
+        published=found.published,
+        signed=found.signed,
+        source_path=source_path,
+        script=facts.get("script", "simplified"),
+        encoding=source.encoding,
+        reader=reader,
+        templates={t.code: t.template for t in tables},
+    )
+    return Report(metadata=metadata, sections=sections, tables=tables,
+                  diagnostics=diagnostics)
+
+
+# -- validate --------------------------------------------------------------------------------
+
+
+def validate(report: Report, *, engine: Engine) -> Report:
+    """Run every registered rule; their findings join the report's diagnostics."""
+    found: list[Diagnostic] = []
+    for contribution in engine.rules():
+        rule = contribution.item
+        try:
+            for d in rule.check(report):
+                found.append(attrs.evolve(d, plugin=d.plugin or contribution.plugin))
+        except Exception as exc:
+            found.append(Diagnostic(
+                severity=Severity.ERROR, code="rule-failed",
+                message=f"rule {rule.id!r} of plugin {contribution.plugin!r} failed: {exc!r}",
+                plugin=contribution.plugin,
+            ))
+    if not found:
+        return report
+    return attrs.evolve(report, diagnostics=report.diagnostics + tuple(found))
+
+
+# -- the whole conversion -----------------------------------------------------------------------
+
+
+def report_id_for(path: str | os.PathLike | None, text: str = "") -> str:
+    """The file name stem, or ``sha1-`` and the start of the text's hash when there is no file."""
+    if path:
+        return Path(path).stem.split(".")[0] or Path(path).name
+    return "sha1-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = None,
+                  reader: str | None = None, encoding: str | None = None,
+                  report_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+    engine = engine or default_engine()
+    if len(data) > max_bytes:
+        raise InputError(f"the input is {len(data)} bytes, more than the limit of {max_bytes}")
+    source, reader_name = read(data, engine=engine, filename=filename, reader=reader,
+                               encoding=encoding)
+    report_id = report_id or report_id_for(filename, source.text)
+    report = build(source, engine=engine, report_id=report_id, source_path=filename,
+                   reader=reader_name)
+    return validate(report, engine=engine)
+
+
+def convert_file(path: str | os.PathLike, **options) -> Report:
+    """Convert a report file. Errors carry the path so they print as ``path:line: ...``."""
+    path = os.fspath(path)
+    try:
+        size = os.path.getsize(path)
+        limit = options.get("max_bytes", DEFAULT_MAX_BYTES)
+        if size > limit:
+            raise InputError(f"the input is {size} bytes, more than the limit of {limit}")
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a report file", path=path) from None
+    except PermissionError:
+        raise InputError("permission denied", path=path) from None
+    except GongkaiError as exc:
+        raise exc.located(path) from None
+    try:
+        return convert_bytes(data, filename=path, **options)
+    except GongkaiError as exc:
+        raise exc.located(path) from None
+
+
+def convert_text(text: str, *, engine: Engine | None = None, report_id: str | None = None,
+                 reader: str | None = None) -> Report:
+    """Convert a report given as text (pipe text or any shape a reader accepts)."""
+    return convert_bytes(text.encode("utf-8"), engine=engine, reader=reader,
+                         report_id=report_id or report_id_for(None, text))
+
+
+def convert(source: str | os.PathLike, **options) -> Report:
+    """Convert a report given as a path or as its text.
+
+    A ``str`` is a path when it names an existing file and has no line break; otherwise it is
+    the report's text. Use :func:`convert_file` or :func:`convert_text` to say which.
+    """
+    if isinstance(source, os.PathLike):
+        return convert_file(source, **options)
+    if isinstance(source, str):
+        if "\n" not in source and len(source) < 4096 and os.path.isfile(source):
+            return convert_file(source, **options)
+        return convert_text(source, **options)
+    raise TypeError(f"convert() takes a path or text, not {type(source).__name__}")
+
+
+# -- write -----------------------------------------------------------------------------------
+
+
+def writer_for(engine: Engine, name: str) -> Contribution:
+    found = engine.registry.get("writers", name)
+    if found is None:
+        known = ", ".join(sorted(c.name for c in engine.writers())) or "none"
+        raise UsageError(f"unknown output format {name!r} (available: {known})")
+    return found
+
+
+def write(report: Report, to: str, stream: TextIO, *, options: Mapping[str, str] | None = None,
+          engine: Engine | None = None) -> None:
+    """Write ``report`` in format ``to`` to a text stream."""
+    engine = engine or default_engine()
+    contribution = writer_for(engine, to)
+    options = dict(options or {})
+    known = {o.name for o in contribution.item.options}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise UsageError(
+            f"format {to!r} has no option {unknown[0]!r}"
+            + (f" (options: {', '.join(sorted(known))})" if known else " (it takes no options)")
+        )
+    try:
+        contribution.item.write(report, stream, options)
+    except GongkaiError:
+        raise
+    except Exception as exc:
+        raise PluginError(f"writer {to!r} of plugin {contribution.plugin!r} failed: {exc!r}",
+                          plugin=contribution.plugin) from exc
+
+
+def dumps(report: Report, to: str = "json", **kwargs) -> str:
+    """The report in format ``to``, as a string."""
+    import io
+
+    buffer = io.StringIO()
+    write(report, to, buffer, **kwargs)
+    return buffer.getvalue()

@@ -1,0 +1,125 @@
+"""What plugins contribute through the ``register`` callbacks of the ``gongkai_add_*`` hooks.
+
+Each contribution is a small frozen record holding a name, a description and the function
+that does the work; gongkai checks the record when it is registered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import TextIO
+
+import attrs
+
+from .model import Diagnostic, Report, Severity
+
+_NAME = re.compile(r"^[a-z][a-z0-9_.\-]*$")
+
+
+def check_name(kind: str, name: str) -> None:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(
+            f"{kind} name {name!r} must be lower case letters, digits, '_', '-' or '.'"
+        )
+
+
+@attrs.frozen
+class Source:
+    """What a reader gives back: the pipe text, and how its lines map to the input."""
+
+    #: The report as pipe text: paragraphs and headings one per line, cells closed by "|".
+    text: str
+    #: The text encoding the input was decoded with.
+    encoding: str = "utf-8"
+    #: For each line of ``text``, the 1-based line of the input it comes from (0: none).
+    #: Empty means "the same line number", as for the plain-text reader.
+    line_map: tuple[int, ...] = ()
+
+    def source_line(self, line: int) -> int:
+        if not self.line_map:
+            return line
+        return self.line_map[line - 1] if 0 < line <= len(self.line_map) else 0
+
+
+@attrs.frozen
+class ReadOptions:
+    #: Force this encoding instead of detecting one.
+    encoding: str | None = None
+    #: The input's file name (for extension checks and messages), if any.
+    filename: str = ""
+
+
+@attrs.frozen
+class Reader:
+    name: str
+    description: str
+    #: File extensions (with the dot) this reader is the natural choice for.
+    extensions: tuple[str, ...]
+    #: ``sniff(head, filename) -> score``: 0 when the input is not for this reader, up to 1.
+    sniff: Callable[[bytes, str], float]
+    #: ``read(data, options) -> Source``; raises ``gongkai.errors.InputError`` on bad input.
+    read: Callable[[bytes, ReadOptions], Source]
+
+    def __attrs_post_init__(self) -> None:
+        check_name("reader", self.name)
+
+
+class NormalizeContext:
+    """Facts normalizers find out about the text (its script, for instance)."""
+
+    def __init__(self) -> None:
+        self.facts: dict[str, str] = {}
+
+    def note(self, key: str, value: str) -> None:
+        self.facts[key] = value
+
+
+@attrs.frozen
+class Normalizer:
+    name: str
+    description: str
+    #: ``apply(text, context) -> text``; must keep lines and "|" separators (see the hook).
+    apply: Callable[[str, NormalizeContext], str]
+    #: Normalizers run in ascending order. Built-ins: 10 width folding, 20 script, 30 junk.
+    order: int = 50
+
+    def __attrs_post_init__(self) -> None:
+        check_name("normalizer", self.name)
+
+
+@attrs.frozen
+class Rule:
+    """A validation rule: looks at a report and yields findings."""
+
+    id: str
+    severity: Severity
+    description: str
+    #: ``check(report) -> findings``: Diagnostics whose ``code`` is the rule id.
+    check: Callable[[Report], Iterable[Diagnostic]]
+
+    def __attrs_post_init__(self) -> None:
+        check_name("rule", self.id)
+
+
+@attrs.frozen
+class WriterOption:
+    name: str
+    description: str
+    default: str = ""
+
+
+@attrs.frozen
+class Writer:
+    name: str
+    description: str
+    #: File extension (with the dot) of the output.
+    extension: str
+    media_type: str
+    #: ``write(report, stream, options)``: writes the report to a text stream.
+    write: Callable[[Report, TextIO, Mapping[str, str]], None]
+    #: The ``-O key=value`` options the writer understands.
+    options: tuple[WriterOption, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check_name("writer", self.name)

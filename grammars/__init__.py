@@ -1,0 +1,1 @@
+"""The Lark grammars of gongkai, shipped as package data (report.lark)."""

@@ -1,0 +1,10 @@
+"""The 2019 template's table layouts: data in layouts/template_2019.toml."""
+
+from gongkai import hookimpl
+from gongkai.layout import layouts_from_package
+
+
+@hookimpl
+def gongkai_add_layouts(register):
+    for layout in layouts_from_package(__package__, "layouts/template_2019.toml"):
+        register(layout)

@@ -1,0 +1,115 @@
+"""Traditional-script sources: phrase-level conversion to simplified, and the noise that the
+converting mirrors leave behind.
+
+* Script: when enough of the text changes under traditional→simplified conversion, the text is
+  converted with OpenCC (``t2s``). Mirrors that converted vocabulary too (文件 → 檔案) leave
+  phrases that are still wrong after that (规范性档案), so every label gongkai knows is also
+  converted the way such a mirror would (OpenCC ``s2twp``, then ``t2s``) and where that gives a
+  different phrase, the phrase is turned back into the label. Converting the whole text with
+  ``tw2sp`` instead would damage mainland wording (文件 → 文档, 查询 → 查找).
+* Pinyin: some mirrors annotate characters with their reading, ``領(lǐng)導(dǎo)``; those
+  annotations are removed wherever a text has several of them.
+* Junk: a run of ``?`` or U+FFFD at the start of a line (characters lost to a bad encoding, as
+  at the start of seed 003) is removed.
+
+Only the normalized text changes: every cell's raw text stays as the source wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from gongkai import hookimpl
+from gongkai.codes import load_codes
+from gongkai.plugin_types import NormalizeContext, Normalizer
+
+#: Share of CJK characters that must change under conversion for a text to count as traditional.
+TRADITIONAL_SHARE = 0.03
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\([a-z{_TONES}]{{1,7}}\)")
+_PINYIN_MIN = 3
+_JUNK = re.compile(r"^[ \t]*(?:\?{3,}|\ufffd+)", re.MULTILINE)
+
+
+@cache
+def _converter(config: str):
+    import opencc  # imported on first use: converting is rare, start-up is not
+
+    return opencc.OpenCC(config)
+
+
+def is_traditional(text: str) -> bool:
+    sample = "".join(_CJK.findall(text))[:20000]
+    if not sample:
+        return False
+    converted = _converter("t2s").convert(sample)
+    changed = sum(1 for a, b in zip(sample, converted, strict=False) if a != b)
+    return changed / len(sample) >= TRADITIONAL_SHARE
+
+
+def _known_labels() -> set[str]:
+    codes = load_codes()
+    labels = {a for s in codes.sections for a in s.aliases}
+    for table in codes.tables:
+        labels.update(table.markers)
+        for code in (*table.rows, *table.columns):
+            labels.update(code.aliases)
+    return labels
+
+
+@cache
+def _vocabulary_fix() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """Phrases a vocabulary-converting mirror produces, mapped back to gongkai's labels."""
+    there, back = _converter("s2twp"), _converter("t2s")
+    fixes = {}
+    for label in _known_labels():
+        mirrored = back.convert(there.convert(label))
+        if mirrored != label and len(mirrored) > 1:
+            fixes[mirrored] = label
+    if not fixes:
+        return None, {}
+    alternatives = sorted(fixes, key=len, reverse=True)
+    return re.compile("|".join(re.escape(a) for a in alternatives)), fixes
+
+
+def to_simplified(text: str, context: NormalizeContext) -> str:
+    if not is_traditional(text):
+        return text
+    context.note("script", "traditional")
+    text = _converter("t2s").convert(text)
+    pattern, fixes = _vocabulary_fix()
+    return pattern.sub(lambda m: fixes[m.group(0)], text) if pattern else text
+
+
+def remove_pinyin(text: str, context: NormalizeContext) -> str:
+    if len(_PINYIN.findall(text, 0, 200000)) < _PINYIN_MIN:
+        return text
+    return _PINYIN.sub("", text)
+
+
+def remove_junk(text: str, context: NormalizeContext) -> str:
+    return _JUNK.sub("", text)
+
+
+@hookimpl
+def gongkai_add_normalizers(register):
+    register(Normalizer(
+        name="junk-prefix",
+        description="remove runs of '?' or U+FFFD left at line starts by a bad encoding",
+        apply=remove_junk,
+        order=15,
+    ))
+    register(Normalizer(
+        name="pinyin-annotations",
+        description="remove pinyin readings a converting site put after characters: 領(lǐng)",
+        apply=remove_pinyin,
+        order=18,
+    ))
+    register(Normalizer(
+        name="traditional-to-simplified",
+        description="traditional script to simplified (OpenCC), mirrored vocabulary included",
+        apply=to_simplified,
+        order=20,
+    ))
