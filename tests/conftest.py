@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+GOLDEN = TESTS / "golden"
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+
+
+def seed_path(prefix: str) -> Path:
+    """The seed fixture whose name starts with ``prefix`` (``"001"``)."""
+    (path,) = [p for p in SEEDS if p.name.startswith(prefix)]
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_reports():
+    """Every seed converted once per test session, by file name stem."""
+    import gongkai
+
+    return {p.stem: gongkai.convert_bytes(p.read_bytes(), filename=p.name) for p in SEEDS}
