@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import gongkai
+
 from conftest import GOLDEN, SEEDS
 
 
