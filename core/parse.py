@@ -126,6 +126,7 @@ def parser() -> lark.Lark:
     return lark.Lark(text, **options)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _HEADING = re.compile(r"^(?P<number>[一二三四五六七八九十]{1,3})\s*、\s*(?P<title>.*)$")
 
 
@@ -147,8 +148,15 @@ def parse(text: str) -> ParsedDocument:
 
 def _describe(exc: lark.exceptions.UnexpectedInput, text: str) -> str:
     if isinstance(exc, lark.exceptions.UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
-        return f"column {exc.column}: unexpected character {char!r} (U+{ord(char):04X})"
+        # The lexer stops at the start of the token it cannot finish; the culprit is usually
+        # a control character further on the line, so point at that one.
+        pos, column = exc.pos_in_stream, exc.column
+        end = text.find("\n", pos)
+        m = _CONTROL.search(text, pos, len(text) if end < 0 else end)
+        if m:
+            pos, column = m.start(), column + m.start() - exc.pos_in_stream
+        char = text[pos] if pos < len(text) else ""
+        return f"column {column}: unexpected character {char!r} (U+{ord(char or chr(0)):04X})"
     if isinstance(exc, lark.exceptions.UnexpectedToken):
         expected = ", ".join(sorted(exc.expected)) or "end of input"
         return f"column {exc.column}: unexpected {exc.token.type} (expected {expected})"

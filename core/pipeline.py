@@ -17,6 +17,7 @@ from weakref import WeakKeyDictionary
 import attrs
 
 from .codes import load_codes
+from .decode import looks_binary
 from .engine import Contribution, Engine, default_engine
 from .errors import GongkaiError, InputError, NotAReportError, PluginError, UsageError
 from .interpret import Interpreter, LayoutChoice, RawText
@@ -64,6 +65,8 @@ def choose_reader(engine: Engine, head: bytes, filename: str = "",
         if score > best_score:
             best, best_score = contribution, score
     if best is None:
+        if looks_binary(head):
+            raise InputError("this is a binary file, not a text report (no reader takes it)")
         raise InputError("no reader recognises this input (is it a report at all?)")
     return best
 
