@@ -83,7 +83,8 @@ def test_missing_file_and_unknown_format():
 
 def test_syntax_error_is_located(tmp_path):
     path = tmp_path / "broken.txt"
-    path.write_text("一、总体情况\n二、主动公开政府信息情况\n规章 | 0 |\n坏\x01了\n", encoding="utf-8")
+    text = "一、总体情况\n二、主动公开政府信息情况\n规章 | 0 |\n坏\x01了\n"
+    path.write_text(text, encoding="utf-8")
     result = run("convert", str(path))
     assert result.returncode == 2
     assert result.stderr.startswith(f"{path}:4: column 2: unexpected character")
