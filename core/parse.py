@@ -191,13 +191,15 @@ def _blocks(children: list, lines: list[str]) -> tuple[Line | TableBlock, ...]:
 def _rows(table: lark.Tree, lines: list[str]):
     for row in table.children:
         if row.data == "value_line":
-            yield (_cell("value", row.children[0], lines),)
+            yield (_cell("value", row.children[0], 0),)
         else:
-            yield tuple(_cell(cell.data, cell.children[0], lines) for cell in row.children)
+            # A row starts its line and every cell before the k-th closed with one "|", so the
+            # k-th cell has k "|" before it: counted, not searched for, to stay linear on a
+            # line of thousands of cells.
+            yield tuple(_cell(cell.data, cell.children[0], k)
+                        for k, cell in enumerate(row.children))
 
 
-def _cell(kind: str, token: lark.Token, lines: list[str]) -> CellToken:
-    line_text = lines[token.line - 1]
-    index = line_text[: token.column - 1].count("|")
+def _cell(kind: str, token: lark.Token, index: int) -> CellToken:
     text = "" if kind == "empty" else str(token).strip()
     return CellToken(kind, text, token.line, index)
