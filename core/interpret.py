@@ -45,11 +45,16 @@ class RawText:
     def __init__(self, text: str, locate: Callable[[int], int] = lambda n: n):
         self.lines = text.split("\n")
         self.locate = locate
+        # Each line split once: splitting it again for every cell is quadratic on a line of
+        # thousands of cells.
+        self._parts: dict[int, list[str]] = {}
 
     def cell(self, token: CellToken) -> str:
         if not 0 < token.line <= len(self.lines):
             return token.text
-        parts = self.lines[token.line - 1].split("|")
+        parts = self._parts.get(token.line)
+        if parts is None:
+            parts = self._parts[token.line] = self.lines[token.line - 1].split("|")
         if token.index >= len(parts):
             return token.text
         return parts[token.index].strip()
