@@ -91,9 +91,18 @@ def parse_value(text: str, *, kind: str = "count", unit_hint: str = "") -> Parse
     return ParsedValue(to_number(amount), unit, Status.OK, note)
 
 
+#: Amounts are read only within 10^-MAGNITUDE .. 10^MAGNITUDE: beyond that a float is infinite
+#: or zero and an int cannot be printed (Python refuses over 4300 digits), so writers would
+#: fail or lie. No report counts or spends that much; such a cell is ``unparsed``.
+MAGNITUDE = 18
+
+
 def _decimal(text: str) -> Decimal | None:
     cleaned = text.replace(",", "")
     try:
-        return Decimal(cleaned)
+        d = Decimal(cleaned)
     except InvalidOperation:
         return None
+    if d and not -MAGNITUDE <= d.adjusted() < MAGNITUDE:
+        return None
+    return d
