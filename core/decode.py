@@ -43,17 +43,32 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     for name in CANDIDATES:
         try:
             return data.decode(name), name
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if _cut_short(exc, data):
+                # A download cut off inside its last character: keep the text, mark the loss
+                # (else UTF-8 would fail, or decode as GB18030 nonsense).
+                return data[: exc.start].decode(name) + "\ufffd", name
             continue
     raise InputError(
         "cannot decode the text as UTF-8, GB18030 or Big5; name the encoding with --encoding"
     )
 
 
+def _cut_short(exc: UnicodeDecodeError, data: bytes) -> bool:
+    """The only error is an incomplete multi-byte character at the very end."""
+    return exc.end == len(data) and exc.reason in _CUT_SHORT
+
+
+#: What the codecs call a character cut off by the end of the data (utf-8, utf-16, CJK).
+_CUT_SHORT = ("unexpected end of data", "truncated data", "incomplete multibyte sequence")
+
+
 def _decode_strict(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
+        if _cut_short(exc, data):
+            return data[: exc.start].decode(encoding) + "\ufffd"
         raise InputError(f"invalid {encoding} at byte offset {exc.start}") from None
 
 
