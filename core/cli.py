@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .commands import COMMANDS
+from .commands.common import add_plugin_options
 from .errors import GongkaiError
 
 
@@ -22,10 +23,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Turn government information-disclosure annual reports into data.",
     )
     parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    add_plugin_options(parser, main=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for command in COMMANDS:
         command.add_parser(sub)
+    # The plugin options are global: every subcommand takes them too (docs/cli.md).
+    for subparser in sub.choices.values():
+        add_plugin_options(subparser)
     return parser
 
 
