@@ -11,10 +11,16 @@ import unicodedata
 from gongkai import hookimpl
 from gongkai.plugin_types import NormalizeContext, Normalizer
 
+#: Separators NFKC leaves alone that the grammar would not take for blank space around a cell
+#: (a trailing U+2028 broke a whole table row): page and line breaks inside a line, as web
+#: pages and PDF extraction leave them. Each becomes a space; lines and "|" are untouched.
+_BLANKS = str.maketrans(dict.fromkeys("\x0b\x0c\x85\u1680\u2028\u2029", " "))
+
 
 def fold(text: str, context: NormalizeContext) -> str:
     # NFKC per line: a few compatibility characters (U+2028...) must not become line breaks.
-    return "\n".join(unicodedata.normalize("NFKC", line) for line in text.split("\n"))
+    return "\n".join(unicodedata.normalize("NFKC", line).translate(_BLANKS)
+                     for line in text.split("\n"))
 
 
 @hookimpl
