@@ -1,8 +1,18 @@
-"""Bytes to text: encoding detection, and refusing what is not text at all."""
+"""Bytes to text: encoding detection, and refusing what is not text at all.
+
+Detection: a BOM decides; else UTF-8 if the bytes are valid UTF-8 (other encodings almost
+never are by accident); else GB18030 and Big5 are both tried. Each 2-byte encoding decodes
+most of the other's text without error, so the choice is by *plausibility*: the share of
+Chinese characters among the ~5,000 most frequent ones of either script (GB2312 level 1 and
+Big5 level 1). Real text scores near 1, text read in the wrong encoding near 0.6. When neither
+reading is plausible the input is refused: mojibake is never passed on as a report.
+"""
 
 from __future__ import annotations
 
 import codecs
+import re
+from functools import cache
 
 from .errors import InputError
 
@@ -40,18 +50,68 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             return _decode_strict(data[2:], name), "utf-16"
     if looks_binary(data):
         raise InputError("this is a binary file, not a text report")
+    readings: list[tuple[float, str, str]] = []
     for name in CANDIDATES:
-        try:
-            return data.decode(name), name
-        except UnicodeDecodeError as exc:
-            if _cut_short(exc, data):
-                # A download cut off inside its last character: keep the text, mark the loss
-                # (else UTF-8 would fail, or decode as GB18030 nonsense).
-                return data[: exc.start].decode(name) + "\ufffd", name
+        text = _try_decode(data, name)
+        if text is None:
             continue
-    raise InputError(
-        "cannot decode the text as UTF-8, GB18030 or Big5; name the encoding with --encoding"
-    )
+        if name == "utf-8":
+            return text, name
+        readings.append((plausibility(text), name, text))
+    if not readings:
+        raise InputError(
+            "cannot decode the text as UTF-8, GB18030 or Big5; name the encoding with --encoding"
+        )
+    # The most plausible reading; GB18030 wins ties (max keeps the first of equals).
+    score, name, text = max(readings, key=lambda r: r[0])
+    if score < PLAUSIBLE:
+        tried = ", ".join(f"{n} {s:.0%}" for s, n, _ in readings)
+        raise InputError(
+            "the text decodes only to implausible characters (common Chinese characters: "
+            f"{tried}); name the encoding with --encoding"
+        )
+    return text, name
+
+
+#: Below this share of common characters a reading is taken for mojibake.
+PLAUSIBLE = 0.8
+#: Readings with fewer Chinese characters than this are not judged (too little to tell).
+_MIN_JUDGED = 20
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def plausibility(text: str) -> float:
+    """Share of the text's Chinese characters that are common in either script (0 to 1)."""
+    chars = _CJK.findall(text, 0, 200_000)
+    if len(chars) < _MIN_JUDGED:
+        return 1.0
+    return sum(1 for c in chars if _common(c)) / len(chars)
+
+
+@cache
+def _common(char: str) -> bool:
+    # Level 1 of GB2312 (rows 16-55) and of Big5 (A440-C67E): each about the 4,000-5,000 most
+    # frequent characters of its script, by the standards' own ordering.
+    try:
+        if 0xB0 <= char.encode("gb2312")[0] <= 0xD7:
+            return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        return 0xA4 <= char.encode("big5")[0] <= 0xC6
+    except UnicodeEncodeError:
+        return False
+
+
+def _try_decode(data: bytes, name: str) -> str | None:
+    try:
+        return data.decode(name)
+    except UnicodeDecodeError as exc:
+        if _cut_short(exc, data):
+            # A download cut off inside its last character: keep the text, mark the loss
+            # (else UTF-8 would fail, or decode as GB18030 nonsense).
+            return data[: exc.start].decode(name) + "\ufffd"
+        return None
 
 
 def _cut_short(exc: UnicodeDecodeError, data: bytes) -> bool:
