@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..batch_cli import add_arguments as add_batch_arguments
+from ..batch_cli import is_batch, run_batch
 from ..output import atomic_writer
 from ..pipeline import convert_file, write
 from .common import add_plugin_options, engine_for, parse_options
@@ -13,16 +15,20 @@ from .common import add_plugin_options, engine_for, parse_options
 def add_parser(sub) -> None:
     p = sub.add_parser("convert", help="convert a report to data",
                        description="Convert a report to JSON, the tidy CSV or another format.")
-    p.add_argument("input", metavar="REPORT", help="the report file")
+    p.add_argument("input", nargs="+", metavar="REPORT",
+                   help="the report file; or directories, glob patterns or several files to "
+                   "convert each report found (see 'many reports')")
     p.add_argument("-t", "--to", default="json", metavar="FORMAT",
                    help="output format (see `gongkai formats`; default: json)")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="write here (atomically) instead of to standard output")
+                   help="write here (atomically) instead of to standard output; for many "
+                   "reports, the directory for their files")
     p.add_argument("--from", dest="reader", metavar="READER",
                    help="read the input with this reader instead of detecting one")
     p.add_argument("--encoding", help="decode the input with this encoding (e.g. gb18030)")
     p.add_argument("-O", "--option", dest="options", action="append", default=[],
                    metavar="KEY=VALUE", help="an option for the writer (repeatable)")
+    add_batch_arguments(p)
     add_plugin_options(p)
     p.set_defaults(run=run)
 
@@ -30,7 +36,9 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     engine = engine_for(args)
     options = parse_options(args.options)
-    report = convert_file(args.input, engine=engine, reader=args.reader,
+    if is_batch(args.input, args.dataset):
+        return run_batch(args, engine, options)
+    report = convert_file(args.input[0], engine=engine, reader=args.reader,
                           encoding=args.encoding)
     if args.output:
         with atomic_writer(args.output) as stream:

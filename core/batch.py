@@ -1,0 +1,411 @@
+"""Converting a corpus: many reports, in parallel worker processes, results in input order.
+
+``convert_many(sources)`` finds the reports (files, directories searched recursively, glob
+patterns), converts each in a pool of worker processes and yields one :class:`Result` per
+input — the report or the error — in sorted path order, whatever order the workers finish in.
+Memory stays flat however many inputs there are: only a bounded window of inputs is in flight
+or waiting for its turn at any time.
+
+Optionally each report is also written to its own file under an output directory (names from
+:mod:`gongkai.naming`; an output newer than its input is kept, not redone, unless ``force``),
+and formatted as dataset rows (:mod:`gongkai.dataset`) by the worker, so that the caller only
+has to append text.
+
+The command line (``gongkai convert DIR... -o OUTDIR``) is :mod:`gongkai.batch_cli`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from .dataset import csv_file_chunk, report_chunk
+from .engine import Engine, default_engine
+from .errors import GongkaiError, OutputError, UsageError
+from .model import Report, Severity
+from .naming import Input, find_reports, output_names, reader_extensions
+from .output import atomic_writer
+from .pipeline import DEFAULT_MAX_BYTES, convert_file, write, writer_for
+
+__all__ = ["BatchOptions", "Input", "Result", "convert_many", "find_reports", "run"]
+
+#: What happened to an input.
+CONVERTED, SKIPPED, FAILED = "converted", "skipped", "failed"
+
+
+@attrs.frozen
+class Result:
+    """The outcome of one input."""
+
+    #: Position of the input in the sorted list of inputs.
+    index: int
+    path: str
+    #: ``converted``, ``skipped`` (its output is newer than the input) or ``failed``.
+    status: str
+    #: The report (when converted and asked for with ``keep_reports``).
+    report: Report | None = None
+    #: Why the input failed.
+    error: GongkaiError | None = None
+    #: The output file written (or kept, when skipped), if there is an output directory.
+    output: str | None = None
+    #: Diagnostics of severity warning or error the conversion found (0 when skipped).
+    findings: int = 0
+    #: The report's dataset rows as text, when a dataset format was asked for.
+    data: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status != FAILED
+
+
+@attrs.frozen
+class BatchOptions:
+    """How each input is converted; sent once to every worker process."""
+
+    #: Output directory for one file per input (None: no per-input files).
+    outdir: str | None = None
+    #: Format of the per-input files (a writer name) and the writer's options.
+    to: str = "json"
+    writer_options: Mapping[str, str] = attrs.field(factory=dict)
+    #: Redo inputs whose output is newer than the input.
+    force: bool = False
+    #: ``csv`` or ``jsonl``: format every report as dataset rows (Result.data).
+    dataset: str | None = None
+    #: Send every Report back to the caller (the Python API); the CLI does not need them.
+    keep_reports: bool = True
+    reader: str | None = None
+    encoding: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    #: Extra plugin modules, for worker processes that cannot inherit the caller's engine.
+    plugins: tuple[str, ...] = ()
+
+
+# -- the work on one input (runs in a worker process) ------------------------------------------
+
+
+def _up_to_date(path: str, output: str) -> bool:
+    try:
+        return os.stat(output).st_mtime_ns > os.stat(path).st_mtime_ns
+    except OSError:
+        return False
+
+
+def _check_inside(output: str, outdir: str) -> None:
+    """Refuse an output whose directory leads outside the output directory (a symlink)."""
+    root = os.path.realpath(outdir)
+    where = os.path.realpath(os.path.dirname(output))
+    if where != root and not where.startswith(root.rstrip(os.sep) + os.sep):
+        raise OutputError("refusing to write outside the output directory (a symbolic link "
+                          "leads elsewhere)", path=output)
+
+
+def _findings(report: Report) -> int:
+    return sum(1 for d in report.diagnostics if d.severity is not Severity.INFO)
+
+
+def convert_one(path: str, output: str | None, options: BatchOptions,
+                engine: Engine) -> tuple[str, Report | None, int, str]:
+    """Convert one input: ``(status, report, findings, dataset text)``; raises on failure."""
+    if output and not options.force and _up_to_date(path, output):
+        data = ""
+        if options.dataset:
+            if options.to == "csv":
+                try:  # the output is this report's tidy CSV: its rows are the dataset's
+                    data = csv_file_chunk(output, options.dataset)
+                except (OSError, ValueError, UnicodeDecodeError):
+                    pass
+                else:
+                    return SKIPPED, None, 0, data
+            report = _convert(path, options, engine)
+            data = report_chunk(report, options.dataset)
+        return SKIPPED, None, 0, data
+    report = _convert(path, options, engine)
+    if output:
+        os.makedirs(os.path.dirname(output), exist_ok=True)
+        _check_inside(output, options.outdir or os.path.dirname(output))
+        with atomic_writer(output) as stream:
+            write(report, options.to, stream, options=options.writer_options, engine=engine)
+    data = report_chunk(report, options.dataset) if options.dataset else ""
+    return CONVERTED, report, _findings(report), data
+
+
+def _convert(path: str, options: BatchOptions, engine: Engine) -> Report:
+    return convert_file(path, engine=engine, reader=options.reader, encoding=options.encoding,
+                        max_bytes=options.max_bytes)
+
+
+# Worker state: set by the initializer (or inherited through fork).
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(options: BatchOptions) -> None:
+    # Ctrl-C reaches every process of the terminal's group; the parent alone decides what to
+    # do (finish the inputs in flight, then stop), so a worker never dies in mid-write.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    engine = _worker.get("engine")
+    if engine is None:
+        engine = Engine(plugins=options.plugins) if options.plugins else default_engine()
+    _worker.update(engine=engine, options=options)
+
+
+def _pack_error(exc: BaseException, path: str) -> tuple:
+    """An error as picklable parts: exceptions pickle their args only, losing path and line."""
+    if not isinstance(exc, GongkaiError):
+        exc = GongkaiError(f"internal error: {exc!r}", path=path)
+    exc.located(path)
+    return type(exc), exc.args, dict(vars(exc))
+
+
+def _unpack_error(packed: tuple) -> GongkaiError:
+    cls, args, state = packed
+    error = Exception.__new__(cls)
+    Exception.__init__(error, *args)
+    vars(error).update(state)
+    return error
+
+
+def _run_chunk(chunk: Sequence[tuple[int, str, str | None]]) -> list[tuple]:
+    """Convert a few inputs; one plain tuple per input, cheap to send back."""
+    options: BatchOptions = _worker["options"]
+    engine: Engine = _worker["engine"]
+    out = []
+    for index, path, output in chunk:
+        try:
+            status, report, findings, data = convert_one(path, output, options, engine)
+        except Exception as exc:  # one bad input never stops the batch
+            out.append((index, FAILED, None, _pack_error(exc, path), 0, ""))
+            continue
+        out.append((index, status, report if options.keep_reports else None, None, findings,
+                    data))
+    return out
+
+
+# -- the pool ----------------------------------------------------------------------------------
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork: workers start at once and inherit the loaded plugins and the built grammar.
+    # Elsewhere (macOS, Windows) fork is unsafe or absent: spawn, and rebuild the engine.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _warm(engine: Engine) -> None:
+    """Build what every conversion needs once, before the workers are forked."""
+    from .parse import parser
+    from .pipeline import interpreter
+
+    parser()
+    interpreter(engine)
+
+
+def _chunks(tasks: Sequence[tuple[int, str, str | None]], size: int):
+    for i in range(0, len(tasks), size):
+        yield list(tasks[i:i + size])
+
+
+def _results_in_pool(tasks: list[tuple[int, str, str | None]], options: BatchOptions,
+                     engine: Engine, jobs: int,
+                     on_done: Callable[[int], None]) -> Iterator[tuple]:
+    """Run chunks of tasks in worker processes; yield raw results in task order.
+
+    At most ``window`` inputs are in flight or finished and waiting for their turn, so memory
+    is bounded whatever the number of inputs. A worker that dies (killed, out of memory)
+    breaks the pool: a new pool retries the inputs that were in flight one at a time, so only
+    the input that kills a worker fails.
+    """
+    size = max(1, min(16, len(tasks) // (jobs * 8)))
+    window = jobs * size * 4
+    pending: deque[list] = deque(_chunks(tasks, size))
+    suspects: deque[tuple[int, str, str | None]] = deque()
+    ready: dict[int, tuple] = {}
+    order = iter([t[0] for t in tasks])
+    next_index = next(order, None)
+    in_flight: dict[cf.Future, list] = {}
+    flying = 0  # inputs in flight
+
+    if _context().get_start_method() == "fork":
+        _warm(engine)
+        _worker["engine"] = engine
+    executor = _executor(jobs, options)
+    try:
+        while next_index is not None:
+            if suspects:  # after a worker died: one input at a time, to find the culprit
+                if not in_flight:
+                    task = suspects.popleft()
+                    in_flight[executor.submit(_run_chunk, [task])] = [task]
+                    flying += 1
+            else:
+                while pending and (not in_flight
+                                   or flying + len(ready) + len(pending[0]) <= window):
+                    chunk = pending.popleft()
+                    in_flight[executor.submit(_run_chunk, chunk)] = chunk
+                    flying += len(chunk)
+            done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+            careful = len(in_flight) == 1 and len(next(iter(in_flight.values()))) == 1
+            broken: list[tuple[int, str, str | None]] = []
+            for future in done:
+                chunk = in_flight.pop(future)
+                flying -= len(chunk)
+                try:
+                    results = future.result()
+                except cf.process.BrokenProcessPool:
+                    broken.extend(chunk)
+                    continue
+                for result in results:
+                    ready[result[0]] = result
+                on_done(len(results))
+            if broken:
+                for future, chunk in in_flight.items():
+                    future.cancel()
+                    broken.extend(chunk)
+                in_flight.clear()
+                flying = 0
+                if careful and len(broken) == 1:
+                    ready[broken[0][0]] = _died(broken[0])
+                    on_done(1)
+                else:
+                    suspects.extend(sorted(broken))
+                executor.shutdown(wait=True, cancel_futures=True)
+                executor = _executor(jobs, options)
+            while next_index in ready:
+                yield ready.pop(next_index)
+                next_index = next(order, None)
+    finally:
+        # Ctrl-C or the caller stopped early: drop what has not started, let the inputs in
+        # flight finish (each output is written whole or not at all), then stop the workers.
+        executor.shutdown(wait=True, cancel_futures=True)
+        _worker.pop("engine", None)
+
+
+def _executor(jobs: int, options: BatchOptions) -> cf.ProcessPoolExecutor:
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
+                                  initializer=_init_worker, initargs=(options,))
+
+
+def _died(task: tuple[int, str, str | None]) -> tuple:
+    index, path, _ = task
+    error = GongkaiError("the worker process converting this input died (out of memory?)",
+                         path=path)
+    return index, FAILED, None, _pack_error(error, path), 0, ""
+
+
+def _results_here(tasks: list[tuple[int, str, str | None]], options: BatchOptions,
+                  engine: Engine, on_done: Callable[[int], None]) -> Iterator[tuple]:
+    _worker.update(engine=engine, options=options)
+    try:
+        for task in tasks:
+            (result,) = _run_chunk([task])
+            on_done(1)
+            yield result
+    finally:
+        _worker.clear()
+
+
+# -- the API -----------------------------------------------------------------------------------
+
+
+def plan(sources: Iterable[str | os.PathLike], *, outdir: str | os.PathLike | None = None,
+         to: str = "json", engine: Engine | None = None,
+         exclude: Iterable[str | os.PathLike] = ()) -> tuple[list[Input], list[str | None]]:
+    """The inputs found under ``sources`` and the output file of each (None without outdir)."""
+    engine = engine or default_engine()
+    excluded = [os.fspath(e) for e in exclude]
+    if outdir is not None:
+        excluded.append(os.fspath(outdir))
+    inputs = find_reports(sources, extensions=reader_extensions(engine), exclude=excluded)
+    if outdir is None:
+        return inputs, [None] * len(inputs)
+    extension = writer_for(engine, to).item.extension
+    root = os.path.abspath(os.fspath(outdir))
+    names = output_names(inputs, extension)
+    return inputs, [os.path.join(root, *name.split("/")) for name in names]
+
+
+def convert_many(
+    sources: Iterable[str | os.PathLike],
+    *,
+    jobs: int | None = None,
+    outdir: str | os.PathLike | None = None,
+    to: str = "json",
+    writer_options: Mapping[str, str] | None = None,
+    force: bool = False,
+    dataset: str | None = None,
+    keep_reports: bool = True,
+    reader: str | None = None,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    engine: Engine | None = None,
+    plugins: Sequence[str] = (),
+    on_done: Callable[[int], None] | None = None,
+) -> Iterator[Result]:
+    """Convert every report found under ``sources``; one :class:`Result` per input, in order.
+
+    :param sources: report files, directories (searched recursively for the file extensions
+        the readers declare) and glob patterns (``"crawl/**/*.txt"``).
+    :param jobs: worker processes (default: the number of cores; 1 converts in this process).
+    :param outdir: also write each report to its own file here, in format ``to``; an input
+        whose output is newer than the input is skipped unless ``force``.
+    :param dataset: ``"csv"`` or ``"jsonl"``: give each result its tidy rows as text (data).
+    :param keep_reports: set False when only outputs or dataset rows are wanted: the reports
+        then stay in the workers instead of being sent back.
+    :param plugins: extra plugin modules (the engine is built from them in each worker when
+        worker processes cannot inherit ``engine``).
+    :param on_done: called with a count each time inputs finish, in completion order (for a
+        progress display).
+
+    Errors of single inputs are results, never raised; consuming the iterator only raises for
+    a mistake in the arguments (UsageError) or an interruption.
+    """
+    engine = engine or (Engine(plugins=plugins) if plugins else default_engine())
+    if dataset not in (None, "csv", "jsonl"):
+        raise UsageError(f"dataset format must be 'csv' or 'jsonl', not {dataset!r}")
+    if outdir is not None:
+        writer_for(engine, to)  # an unknown format fails now, not once per input
+    inputs, outputs = plan(sources, outdir=outdir, to=to, engine=engine)
+    options = BatchOptions(
+        outdir=os.path.abspath(os.fspath(outdir)) if outdir is not None else None,
+        to=to, writer_options=dict(writer_options or {}), force=force, dataset=dataset,
+        keep_reports=keep_reports, reader=reader, encoding=encoding, max_bytes=max_bytes,
+        plugins=tuple(plugins),
+    )
+    return run(inputs, outputs, options, engine=engine, jobs=jobs, on_done=on_done)
+
+
+def run(inputs: Sequence[Input], outputs: Sequence[str | None], options: BatchOptions, *,
+        engine: Engine | None = None, jobs: int | None = None,
+        on_done: Callable[[int], None] | None = None) -> Iterator[Result]:
+    """Convert planned inputs (see :func:`plan`); one :class:`Result` each, in input order."""
+    engine = engine or default_engine()
+    if options.outdir:
+        if os.path.exists(options.outdir) and not os.path.isdir(options.outdir):
+            raise UsageError(f"the output directory {options.outdir!r} is a file")
+        os.makedirs(options.outdir, exist_ok=True)
+    tasks = [(i, inp.path, out) for i, (inp, out) in enumerate(zip(inputs, outputs,
+                                                                     strict=True))]
+    jobs = min(jobs or default_jobs(), max(len(tasks), 1))
+    notify = on_done or (lambda n: None)
+    raw = (_results_here(tasks, options, engine, notify) if jobs <= 1
+           else _results_in_pool(tasks, options, engine, jobs, notify))
+    for index, status, report, error, findings, data in raw:
+        yield Result(
+            index=index, path=tasks[index][1], status=status, report=report,
+            error=_unpack_error(error) if error else None, output=tasks[index][2],
+            findings=findings, data=data,
+        )
