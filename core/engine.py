@@ -283,7 +283,8 @@ class Engine:
 
     def _skip(self, name: str, reason: str) -> None:
         if self.strict:
-            raise PluginError(f"plugin {name!r}: {reason}", plugin=name)
+            # No file is at fault: printed as "gongkai: plugin 'x': ...", like the warning.
+            raise PluginError(f"plugin {name!r}: {reason}", plugin=name, path="gongkai")
         self.skipped.append((name, reason))
         warnings.warn(f"gongkai plugin {name!r} skipped: {reason}", PluginWarning, stacklevel=4)
 
