@@ -66,7 +66,8 @@ def choose_reader(engine: Engine, head: bytes, filename: str = "",
             best, best_score = contribution, score
     if best is None:
         if looks_binary(head):
-            raise InputError("this is a binary file, not a text report (no reader takes it)")
+            raise NotAReportError(
+                "this is a binary file, not a text report (no reader takes it)")
         raise InputError("no reader recognises this input (is it a report at all?)")
     return best
 
@@ -75,7 +76,7 @@ def read(data: bytes, *, engine: Engine, filename: str = "", reader: str | None 
          encoding: str | None = None) -> tuple[Source, str]:
     """Read an input's bytes into pipe text; returns the Source and the reader's name."""
     if not data.strip():
-        raise InputError("the input is empty")
+        raise NotAReportError("the input is empty")
     contribution = choose_reader(engine, data[:SNIFF_BYTES], filename, reader)
     try:
         source = contribution.item.read(data, ReadOptions(encoding=encoding, filename=filename))
@@ -84,8 +85,13 @@ def read(data: bytes, *, engine: Engine, filename: str = "", reader: str | None 
     except Exception as exc:
         raise PluginError(f"reader {contribution.name!r} of plugin {contribution.plugin!r} "
                           f"failed: {exc!r}", plugin=contribution.plugin) from exc
+    if not isinstance(source, Source) or not isinstance(source.text, str):
+        # Checked here, or the plugin's mistake would surface later as a crash of gongkai's.
+        raise PluginError(f"reader {contribution.name!r} of plugin {contribution.plugin!r} "
+                          f"returned {type(source).__name__}, not a Source with text",
+                          plugin=contribution.plugin)
     if not source.text.strip():
-        raise InputError("the input has no text")
+        raise NotAReportError("the input has no text")
     return source, contribution.name
 
 
@@ -159,8 +165,8 @@ def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = No
                   reader: str | None = None, encoding: str | None = None,
                   report_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
     engine = engine or default_engine()
-    if len(data) > max_bytes:
-        raise InputError(f"the input is {len(data)} bytes, more than the limit of {max_bytes}")
+    if len(data) > _check_limit(max_bytes):
+        raise InputError(_too_large(len(data), max_bytes))
     source, reader_name = read(data, engine=engine, filename=filename, reader=reader,
                                encoding=encoding)
     report_id = report_id or report_id_for(filename, source.text)
@@ -169,16 +175,32 @@ def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = No
     return validate(report, engine=engine)
 
 
+def _check_limit(max_bytes: int) -> int:
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise UsageError(f"max_bytes must be a positive number of bytes, not {max_bytes!r}")
+    return max_bytes
+
+
+def _too_large(size: int | None, limit: int) -> str:
+    what = "the input is" if size is None else f"the input is {size} bytes,"
+    return (f"{what} more than the limit of {limit} bytes (raise it with --max-bytes, or "
+            "max_bytes= in Python)")
+
+
 def convert_file(path: str | os.PathLike, **options) -> Report:
     """Convert a report file. Errors carry the path so they print as ``path:line: ...``."""
     path = os.fspath(path)
+    limit = _check_limit(options.get("max_bytes", DEFAULT_MAX_BYTES))
     try:
         size = os.path.getsize(path)
-        limit = options.get("max_bytes", DEFAULT_MAX_BYTES)
         if size > limit:
-            raise InputError(f"the input is {size} bytes, more than the limit of {limit}")
+            raise InputError(_too_large(size, limit))
         with open(path, "rb") as f:
-            data = f.read()
+            # Never more than one byte past the limit: the size above is 0 for a device or a
+            # pipe (/dev/zero) and stale for a file still being written.
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(_too_large(None, limit))
     except FileNotFoundError:
         raise InputError("no such file", path=path) from None
     except IsADirectoryError:
@@ -187,6 +209,10 @@ def convert_file(path: str | os.PathLike, **options) -> Report:
         raise InputError("permission denied", path=path) from None
     except GongkaiError as exc:
         raise exc.located(path) from None
+    except OSError as exc:  # a name too long, a loop of links, an I/O error...
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    except ValueError:  # a NUL in the name (only possible from Python)
+        raise InputError("not a valid file name", path=repr(path)) from None
     try:
         return convert_bytes(data, filename=path, **options)
     except GongkaiError as exc:
@@ -194,10 +220,10 @@ def convert_file(path: str | os.PathLike, **options) -> Report:
 
 
 def convert_text(text: str, *, engine: Engine | None = None, report_id: str | None = None,
-                 reader: str | None = None) -> Report:
+                 reader: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
     """Convert a report given as text (pipe text or any shape a reader accepts)."""
     return convert_bytes(text.encode("utf-8"), engine=engine, reader=reader,
-                         report_id=report_id or report_id_for(None, text))
+                         report_id=report_id or report_id_for(None, text), max_bytes=max_bytes)
 
 
 def convert(source: str | os.PathLike, **options) -> Report:
