@@ -192,10 +192,10 @@ def convert_file(path: str | os.PathLike, **options) -> Report:
     path = os.fspath(path)
     limit = _check_limit(options.get("max_bytes", DEFAULT_MAX_BYTES))
     try:
-        size = os.path.getsize(path)
-        if size > limit:
-            raise InputError(_too_large(size, limit))
         with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > limit:
+                raise InputError(_too_large(size, limit))
             # Never more than one byte past the limit: the size above is 0 for a device or a
             # pipe (/dev/zero) and stale for a file still being written.
             data = f.read(limit + 1)
