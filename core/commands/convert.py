@@ -7,8 +7,8 @@ import sys
 
 from ..batch_cli import add_arguments as add_batch_arguments
 from ..batch_cli import is_batch, run_batch
-from ..output import atomic_writer
-from ..pipeline import convert_file, write
+from ..output import atomic_writer, check_not_input
+from ..pipeline import DEFAULT_MAX_BYTES, convert_file, write
 from .common import add_plugin_options, engine_for, parse_options
 
 
@@ -26,6 +26,9 @@ def add_parser(sub) -> None:
     p.add_argument("--from", dest="reader", metavar="READER",
                    help="read the input with this reader instead of detecting one")
     p.add_argument("--encoding", help="decode the input with this encoding (e.g. gb18030)")
+    p.add_argument("--max-bytes", type=byte_count, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                   help="refuse a report larger than this: bytes, or with K, M or G "
+                   f"(default: {DEFAULT_MAX_BYTES // 2**20}M)")
     p.add_argument("-O", "--option", dest="options", action="append", default=[],
                    metavar="KEY=VALUE", help="an option for the writer (repeatable)")
     add_batch_arguments(p)
@@ -33,12 +36,34 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
+_SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def byte_count(text: str) -> int:
+    """A ``--max-bytes`` value: a number of bytes, or with a K, M or G suffix (1024-based)."""
+    number = text.strip().upper()
+    unit = number[-1:] if number[-1:] in ("K", "M", "G") else ""
+    try:
+        value = int(number[: len(number) - len(unit)]) * _SIZE_UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a size: {text!r} (a number of bytes, or with K, M or G)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 byte")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     engine = engine_for(args)
     options = parse_options(args.options)
     if is_batch(args.input, args.dataset):
+        if args.max_bytes != DEFAULT_MAX_BYTES:  # until the batch options carry it
+            raise UsageError("--max-bytes applies to one report; a batch uses the default")
         return run_batch(args, engine, options)
+    if args.output:
+        check_not_input(args.output, args.input)
     report = convert_file(args.input[0], engine=engine, reader=args.reader,
+                          max_bytes=args.max_bytes,
                           encoding=args.encoding)
     if args.output:
         with atomic_writer(args.output) as stream:
