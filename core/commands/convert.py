@@ -7,6 +7,7 @@ import sys
 
 from ..batch_cli import add_arguments as add_batch_arguments
 from ..batch_cli import is_batch, run_batch
+from ..errors import UsageError
 from ..output import atomic_writer, check_not_input
 from ..pipeline import DEFAULT_MAX_BYTES, convert_file, write
 from .common import add_plugin_options, engine_for, parse_options
