@@ -38,11 +38,13 @@ class GongkaiError(Exception):
 
 
 class InputError(GongkaiError):
-    """The input cannot be read as text: missing, empty, binary, undecodable, too large."""
+    """The input cannot be read: missing, unreadable, undecodable, larger than the limit."""
 
 
 class NotAReportError(InputError):
-    """The input is readable text but not an information-disclosure annual report."""
+    """The input is not a report at all: empty, binary (an image, an archive), or text with none
+    of a report's parts and tables (a news article). A *broken* report is not this: it
+    converts, with diagnostics saying what is missing or wrong."""
 
 
 class ReportSyntaxError(GongkaiError):
