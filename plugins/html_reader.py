@@ -1,0 +1,247 @@
+"""Reader for HTML pages, with lxml's HTML parser.
+
+Why lxml: it is the most widely used HTML parser for Python, actively maintained, fast (libxml2),
+tolerant of the broken markup government sites serve, and it reports the source line of every
+element, which gives each cell of the report the line of the page it came from.
+
+What the page becomes:
+
+* paragraphs, headings, list items and ``<br>`` breaks: one line each;
+* scripts, styles, forms and site chrome (``nav``, ``header``, ``footer``, ``aside``, elements
+  whose class or id names a menu, breadcrumb, sidebar…): dropped;
+* a data table (one holding no other table): one pipe-text line per ``<tr>``, its cells in grid
+  order. ``rowspan``/``colspan`` are expanded into a cell grid: a spanned cell is written once,
+  where it starts; a position covered from the row above *between* a row's cells is written as
+  an empty cell, so the values after it keep their columns; each line is padded with bare
+  ``|`` to the grid's width (the seeds' convention for spans). ``&nbsp;`` cells are empty.
+* a layout table (one holding tables): read as blocks, not as cells.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import lxml.etree
+import lxml.html
+
+from gongkai import hookimpl
+from gongkai.decode import decode, looks_binary
+from gongkai.errors import InputError
+from gongkai.plugin_types import Reader, ReadOptions, Source
+from gongkai.plugins._reader_text import PipeTextBuilder, protect
+
+EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
+
+_DROP = frozenset({
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+    "form", "button", "select", "input", "textarea", "nav", "header", "footer", "aside",
+    "head", "map", "audio", "video",
+})
+_BLOCK = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "section", "article", "main", "blockquote", "pre", "center", "address", "figure",
+    "figcaption", "hr", "tr", "td", "th", "table", "caption", "body", "html", "fieldset",
+})
+#: Class or id words of site chrome (menus, breadcrumbs, share buttons, footers).
+_CHROME = re.compile(
+    r"(?:^|[\s_\-])(?:nav|navbar|menu|breadcrumbs?|crumbs?|sidebar|footer|share|toolbar|"
+    r"copyright|skip)(?:$|[\s_\-])",
+    re.IGNORECASE,
+)
+_SPACE = re.compile(r"[\s\u00a0\u3000]+")
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.S)
+_TAGS = re.compile(rb"<(?:p|div|table|tr|td|br|span|body)[\s/>]", re.IGNORECASE)
+#: Declared legacy charsets read as their supersets (sites declare gb2312 and write GBK).
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+              "big5": "big5hkscs"}
+
+
+def sniff(head: bytes, filename: str) -> float:
+    if looks_binary(head):
+        return 0.0
+    if filename.lower().endswith(EXTENSIONS):
+        return 0.9
+    body = head[3:] if head.startswith(codecs.BOM_UTF8) else head
+    if _SNIFF.match(body):
+        return 0.9
+    if len(_TAGS.findall(body)) >= 5:
+        return 0.7
+    return 0.0
+
+
+def decode_html(data: bytes, forced: str | None) -> tuple[str, str]:
+    """Decode with the forced encoding, else a BOM, else the page's declared charset when the
+    bytes agree with it, else gongkai's detection."""
+    if forced or data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode(data, forced)
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        declared = m.group(1).decode("ascii").lower()
+        name = _SUPERSETS.get(declared, declared)
+        try:
+            codecs.lookup(name)
+            return data.decode(name), declared
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration: detect instead
+    return decode(data, None)
+
+
+def read(data: bytes, options: ReadOptions) -> Source:
+    text, encoding = decode_html(data, options.encoding)
+    text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        raise InputError("the page is empty")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise InputError(f"cannot parse the page as HTML: {exc}") from None
+    walker = _Walker()
+    title = root.find(".//title")
+    if title is not None and title.text_content().strip():
+        walker.text(title.text_content(), title.sourceline or 0)
+        walker.flush()
+    body = root.find("body")
+    walker.walk(body if body is not None else root)
+    walker.flush()
+    return walker.out.source(encoding)
+
+
+class _Walker:
+    """Walks the element tree, collecting lines of text and table rows."""
+
+    def __init__(self) -> None:
+        self.out = PipeTextBuilder()
+        self.buffer: list[str] = []
+        self.line = 0
+
+    def text(self, text: str | None, line: int) -> None:
+        if not text:
+            return
+        if not self.buffer and text.strip():
+            self.line = line
+        self.buffer.append(text)
+
+    def flush(self) -> None:
+        text = _SPACE.sub(" ", "".join(self.buffer)).strip()
+        self.buffer = []
+        if text:
+            self.out.add(protect(text), self.line)
+
+    def walk(self, el: lxml.etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag or _dropped(el, tag):
+            return
+        if tag == "table" and el.find(".//table") is None:
+            self.flush()
+            self.table(el)
+            return
+        if tag == "br":
+            self.flush()
+            return
+        block = tag in _BLOCK
+        if block:
+            self.flush()
+        self.text(el.text, el.sourceline or 0)
+        for child in el:
+            self.walk(child)
+            self.text(child.tail, child.sourceline or el.sourceline or 0)
+        if block:
+            self.flush()
+
+    def table(self, table: lxml.etree._Element) -> None:
+        caption = table.find("caption")
+        if caption is not None:
+            self.text(caption.text_content(), caption.sourceline or 0)
+            self.flush()
+        rows = [tr for tr in table.iter("tr") if _owner(tr) is table]
+        grid = _grid(rows)
+        width = max((positions for _, positions in grid), default=0)
+        for tr, (cells, _) in zip(rows, grid, strict=True):
+            if not cells:
+                continue
+            padding = "|" * max(0, width - len(cells))
+            self.out.add(" | ".join(protect(c) for c in cells) + " |" + padding,
+                         tr.sourceline or 0)
+
+
+def _dropped(el: lxml.etree._Element, tag: str) -> bool:
+    if tag in _DROP:
+        return True
+    if el.get("hidden") is not None or "display:none" in (el.get("style") or "").replace(" ", ""):
+        return True
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(names.strip()) and bool(_CHROME.search(names))
+
+
+def _owner(tr: lxml.etree._Element) -> lxml.etree._Element | None:
+    for parent in tr.iterancestors():
+        if parent.tag == "table":
+            return parent
+    return None
+
+
+def _span(cell: lxml.etree._Element, name: str) -> int:
+    try:
+        return max(1, min(int((cell.get(name) or "1").strip()), 1000))
+    except ValueError:
+        return 1
+
+
+def _cell_text(cell: lxml.etree._Element) -> str:
+    parts: list[str] = []
+
+    def visit(node: lxml.etree._Element) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("script", "style") or not tag:
+            return
+        if tag == "br" or tag in _BLOCK:
+            parts.append(" ")
+        parts.append(node.text or "")
+        for child in node:
+            visit(child)
+            parts.append(child.tail or "")
+
+    visit(cell)
+    return _SPACE.sub(" ", "".join(parts)).strip()
+
+
+def _grid(rows: list[lxml.etree._Element]) -> list[tuple[list[str], int]]:
+    """Each row's cells in grid order and the grid positions it spans (see the docstring)."""
+    covered: set[tuple[int, int]] = set()  # positions taken by a rowspan from above
+    out = []
+    for r, tr in enumerate(rows):
+        cells: list[str] = []
+        c = 0
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in covered:
+                if cells:
+                    cells.append("")  # merged from above: keeps the later values' columns
+                c += 1
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            for dr in range(1, rowspan):
+                for dc in range(colspan):
+                    covered.add((r + dr, c + dc))
+            cells.append(_cell_text(cell))
+            c += colspan
+        while (r, c) in covered:
+            c += 1
+        out.append((cells, c))
+    return out
+
+
+@hookimpl
+def gongkai_add_readers(register):
+    register(Reader(
+        name="html",
+        description="HTML pages: tables with rowspan/colspan, paragraphs; scripts, styles and "
+                    "site chrome dropped",
+        extensions=EXTENSIONS,
+        sniff=sniff,
+        read=read,
+    ))

@@ -1,0 +1,61 @@
+"""Reader for text extracted from a PDF (``pdftotext``, a PDF viewer's copy, ``*.pdf.txt``).
+
+The text has no cell separators: a table row is one line with its numbers at the end, header
+words and long labels are broken over lines, and page numbers stand between rows. The lines
+are classified and turned into pipe text by gongkai.plugins._reader_text; the interpreter
+then reads the broken labels against the layouts' vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gongkai import hookimpl
+from gongkai.decode import decode, looks_binary
+from gongkai.plugin_types import Reader, ReadOptions, Source
+from gongkai.plugins._reader_text import classify, to_pipe_text
+
+EXTENSIONS = (".pdf.txt",)
+_PAGE_LINE = re.compile(rb"^[ \t]*(?:-|\xe2\x80\x94|\xe2\x80\x93)[ \t]*\d{1,4}[ \t]*"
+                        rb"(?:-|\xe2\x80\x94|\xe2\x80\x93)[ \t]*\r?$", re.MULTILINE)
+#: A line of at least three numbers at its end, e.g. ``一、本年新收… 3001 53 0 0 61 4 3119``.
+_ROW_LINE = re.compile(rb"^[^|\n]*\S(?:[ \t]+[+\-]?\d[\d,.]*){3,}[ \t]*\r?$", re.MULTILINE)
+
+
+def sniff(head: bytes, filename: str) -> float:
+    if looks_binary(head):
+        return 0.0
+    if filename.lower().endswith(EXTENSIONS):
+        return 0.9
+    if head.count(b"|") > 3:
+        return 0.0  # cells already separated: pipe text or Markdown
+    score = 0.0
+    if _PAGE_LINE.search(head):
+        score += 0.5
+    if len(_ROW_LINE.findall(head)) >= 3:
+        score += 0.3
+    return min(score, 0.8)
+
+
+def text_to_source(text: str, encoding: str) -> Source:
+    """PDF text (already decoded) to pipe text; also used by the PDF reader."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    lines = [classify(line, n) for n, line in enumerate(text.split("\n"), start=1)]
+    return to_pipe_text(lines, encoding)
+
+
+def read(data: bytes, options: ReadOptions) -> Source:
+    text, encoding = decode(data, options.encoding)
+    return text_to_source(text, encoding)
+
+
+@hookimpl
+def gongkai_add_readers(register):
+    register(Reader(
+        name="pdftext",
+        description="text extracted from a PDF: cells separated by spaces, labels broken "
+                    "over lines, page numbers between rows",
+        extensions=EXTENSIONS,
+        sniff=sniff,
+        read=read,
+    ))
