@@ -134,6 +134,16 @@ def parse(text: str) -> ParsedDocument:
     """Parse normalized pipe text; a syntax error is raised as a located ReportSyntaxError."""
     if not text.endswith("\n"):
         text += "\n"
+    # The same blocks, walked line by line with the grammar's own lexers (gongkai.fastparse);
+    # None for anything it leaves to Lark, such as a syntax error to locate.
+    from .fastparse import parse_lines
+
+    doc = parse_lines(text)
+    return doc if doc is not None else parse_with_grammar(text)
+
+
+def parse_with_grammar(text: str) -> ParsedDocument:
+    """:func:`parse` by the Lark parser alone (``text`` ends with a newline)."""
     try:
         tree = parser().parse(text)
     except lark.exceptions.UnexpectedInput as exc:

@@ -1,0 +1,111 @@
+"""The line walker (gongkai.fastparse) gives exactly the blocks the Lark grammar gives.
+
+It is the corpus hot path, so it must never differ from ``grammars/report.lark``: wherever it
+returns blocks they equal Lark's, and anything it is unsure of goes to Lark.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gongkai.engine import default_engine
+from gongkai.errors import ReportSyntaxError
+from gongkai.fastparse import RULES_FINGERPRINT, lexers, parse_lines, rules_fingerprint
+from gongkai.normalize import normalize
+from gongkai.parse import parse, parse_with_grammar, parser
+from gongkai.pipeline import read
+
+from conftest import SEEDS
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples" / "reports").glob("*.txt"))
+
+
+def normalized(path: Path) -> str:
+    engine = default_engine()
+    source, _ = read(path.read_bytes(), engine=engine, filename=path.name)
+    text, _ = normalize(source.text, [(c.item, c.plugin) for c in engine.normalizers()])
+    return text if text.endswith("\n") else text + "\n"
+
+
+def lark_blocks(text: str):
+    try:
+        return parse_with_grammar(text)
+    except ReportSyntaxError:
+        return None
+
+
+def test_the_fast_path_is_on_for_this_grammar():
+    assert rules_fingerprint(parser()) == RULES_FINGERPRINT, (
+        "the grammar's rules changed: gongkai.fastparse stands aside (slow but correct). "
+        "Check that its walk still matches the rules, then update RULES_FINGERPRINT."
+    )
+    assert lexers() is not None
+
+
+@pytest.mark.parametrize("path", SEEDS + EXAMPLES, ids=lambda p: p.name[:12])
+def test_same_blocks_as_the_grammar_on_real_reports(path):
+    text = normalized(path)
+    fast = parse_lines(text)
+    assert fast is not None  # real reports take the fast path
+    assert fast == parse_with_grammar(text)
+    assert parse(text) == fast
+
+
+# Lines of every kind the grammar tells apart, and the edge cases between them.
+LINES = [
+    "", "  ", "\t", "一、总体情况", "二、 主动公开政府信息情况", "十一、其他" + "很长" * 30,
+    "(一)加强领导", "(二)" + "字" * 60, "第二十条第(一)项", "行政许可", "信息内容 |",
+    "规章 | 0 | 0 | 0 |", "规章 | 0 | 0 | 0", "|||", "| |", " | 5 |", "0 |", "5", "-3",
+    "3,194.752 |", "4.2780亿元 |", "减13/增3 |", "4(其中行政强制措施2,行政强制执行2) |",
+    "/ |", "无 |", "— |", "x | y |", "乱码 | x", "12 件", "投稿:xmx 来源:时间:2020年01月31日",
+    "2019年,中心对政府信息进行了全面梳理。", "本年新制作数量 |本年新公开数量|", "  规章  |  3  |",
+    "一、本年新收政府信息公开申请数量 | 0 | 0 |", "(七)总计 | 1 |",
+    "三、本年度办理结果 | (一)予以公开 | 0 |",
+    "a\x07b", "|\x01|", "?? |", "(单位:万元) |",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(LINES), max_size=40), st.booleans())
+def test_same_blocks_as_the_grammar_on_generated_texts(lines, leading_newline):
+    text = ("\n" if leading_newline else "") + "\n".join(lines) + "\n"
+    fast = parse_lines(text)
+    if fast is not None:
+        assert fast == lark_blocks(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_same_blocks_as_the_grammar_on_mutated_seeds(data):
+    path = data.draw(st.sampled_from(SEEDS))
+    lines = normalized(path).split("\n")
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(0, len(lines) - 1))
+        op = data.draw(st.sampled_from(["drop", "insert", "trim", "pipe"]))
+        if op == "drop":
+            del lines[i]
+        elif op == "insert":
+            lines.insert(i, data.draw(st.sampled_from(LINES)))
+        elif op == "trim":
+            lines[i] = lines[i][: data.draw(st.integers(0, max(len(lines[i]), 0)))]
+        else:
+            lines[i] = lines[i] + " |"
+        if not lines:
+            lines = [""]
+    text = "\n".join(lines)
+    text = text if text.endswith("\n") else text + "\n"
+    fast = parse_lines(text)
+    if fast is not None:
+        assert fast == lark_blocks(text)
+
+
+def test_a_syntax_error_is_left_to_the_grammar_which_locates_it():
+    text = "一、总体情况\n规章 | 0 \x07| 0 |\n"
+    assert parse_lines(text) is None
+    with pytest.raises(ReportSyntaxError) as info:
+        parse(text)
+    assert info.value.line == 2
