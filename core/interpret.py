@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 import attrs
 
@@ -28,6 +29,9 @@ from .layout import Layout, RowLayout, Vocabulary
 from .model import Cell, CellRef, Diagnostic, Section, Severity, Status, Table
 from .parse import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
 from .values import header_unit, parse_value
+
+# Cell texts repeat across a corpus (0, 1, /...) and ParsedValue is frozen: memoised.
+_parse_value = lru_cache(maxsize=1 << 14)(parse_value)
 
 #: Markers after which a new set of column headers begins (a new 第二十条 item).
 _HEADER_RESETS = ("第二十条第", "信息内容")
@@ -348,7 +352,7 @@ class _TableReader:
                   unparsed: bool = False) -> None:
         kind = self.tcodes.column(column).kind
         raw = self.raw.cell(token)
-        parsed = parse_value(token.text, kind=kind, unit_hint=unit_hint)
+        parsed = _parse_value(token.text, kind=kind, unit_hint=unit_hint)
         status = Status.UNPARSED if unparsed else parsed.status
         value = None if unparsed else parsed.value
         line = self.raw.locate(token.line)

@@ -197,8 +197,19 @@ class Vocabulary:
         self.rows = LabelIndex(row_aliases.items())
         self.columns = LabelIndex(col_aliases.items())
         self.markers = table.markers
+        self._resolved: dict[str, Label] = {}
 
     def resolve(self, text: str) -> Label:
+        # Memoised (the vocabulary never changes): a corpus repeats the same labels. Bounded,
+        # so a long run over odd labels keeps its memory flat.
+        label = self._resolved.get(text)
+        if label is None:
+            if len(self._resolved) >= 1 << 15:
+                self._resolved.clear()
+            label = self._resolved[text] = self._resolve(text)
+        return label
+
+    def _resolve(self, text: str) -> Label:
         keys = label_keys(text)
         for level in range(LEVELS):
             row = self.rows.match_at(keys, level)
@@ -210,6 +221,14 @@ class Vocabulary:
             if level == 0 and contains_marker(text, self.markers):
                 return Label("marker")
         return UNKNOWN
+
+    def names(self, text: str) -> bool:
+        """Whether ``text`` names a row or a column (a marker names neither)."""
+        return self.resolve(text).role in ("row", "column")
+
+    def closest_row(self, text: str) -> tuple[str, str] | None:
+        """``(code, alias)`` of the row ``text`` misspells, if one is clearly meant."""
+        return self.rows.closest(text)
 
 
 def layouts_from_package(package: str, resource: str) -> list[Layout]:
