@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from weakref import WeakKeyDictionary
 
 import attrs
@@ -252,26 +252,84 @@ def writer_for(engine: Engine, name: str) -> Contribution:
     return found
 
 
-def write(report: Report, to: str, stream: TextIO, *, options: Mapping[str, str] | None = None,
-          engine: Engine | None = None) -> None:
-    """Write ``report`` in format ``to`` to a text stream."""
-    engine = engine or default_engine()
-    contribution = writer_for(engine, to)
+def _checked_options(contribution: Contribution, options: Mapping[str, str] | None
+                     ) -> dict[str, str]:
     options = dict(options or {})
     known = {o.name for o in contribution.item.options}
     unknown = sorted(set(options) - known)
     if unknown:
         raise UsageError(
-            f"format {to!r} has no option {unknown[0]!r}"
+            f"format {contribution.name!r} has no option {unknown[0]!r}"
             + (f" (options: {', '.join(sorted(known))})" if known else " (it takes no options)")
         )
+    return options
+
+
+def _run_writer(contribution: Contribution, what: str, call: Callable[[], Any]) -> Any:
+    """Call into a writer plugin; its unexpected exceptions become a PluginError naming it."""
     try:
-        contribution.item.write(report, stream, options)
-    except GongkaiError:
+        return call()
+    except (GongkaiError, OSError):  # OSError: the stream's (a full disk, a closed pipe)
         raise
     except Exception as exc:
-        raise PluginError(f"writer {to!r} of plugin {contribution.plugin!r} failed: {exc!r}",
-                          plugin=contribution.plugin) from exc
+        raise PluginError(f"writer {contribution.name!r} of plugin {contribution.plugin!r} "
+                          f"failed{what}: {exc!r}", plugin=contribution.plugin) from exc
+
+
+def _companions(contribution: Contribution, report: Report, options: Mapping[str, str],
+                output_name: str) -> list[tuple[str, Callable[[TextIO], None]]]:
+    """The files the writer puts beside its output, checked to stay in the output's directory."""
+    make = contribution.item.companions
+    if make is None:
+        return []
+    found = list(_run_writer(contribution, " to list its companion files",
+                             lambda: make(report, options, output_name)))
+    for name, _ in found:
+        if (not name or name in (".", "..", output_name) or "/" in name or "\\" in name
+                or os.sep in name):
+            raise PluginError(
+                f"writer {contribution.name!r} of plugin {contribution.plugin!r} asked to write "
+                f"{name!r} beside its output: companions must be plain, distinct file names",
+                plugin=contribution.plugin)
+    if found and not output_name:
+        raise UsageError(f"format {contribution.name!r} writes "
+                         f"{', '.join(n for n, _ in found)} beside its output, so it needs an "
+                         "output file (-o FILE), not a stream")
+    return found
+
+
+def write(report: Report, to: str, stream: TextIO, *, options: Mapping[str, str] | None = None,
+          engine: Engine | None = None) -> None:
+    """Write ``report`` in format ``to`` to a text stream."""
+    engine = engine or default_engine()
+    contribution = writer_for(engine, to)
+    options = _checked_options(contribution, options)
+    _companions(contribution, report, options, "")
+    _run_writer(contribution, "", lambda: contribution.item.write(report, stream, options))
+
+
+def write_file(report: Report, to: str, path: str | os.PathLike, *,
+               options: Mapping[str, str] | None = None,
+               engine: Engine | None = None) -> list[str]:
+    """Write ``report`` in format ``to`` to the file ``path``, atomically, and the companion
+    files its writer puts beside it (CSVW metadata...). Returns the paths written."""
+    from .output import atomic_writer
+
+    engine = engine or default_engine()
+    contribution = writer_for(engine, to)
+    options = _checked_options(contribution, options)
+    path = os.fspath(path)
+    directory, name = os.path.split(path)
+    extra = _companions(contribution, report, options, name)
+    with atomic_writer(path) as stream:
+        _run_writer(contribution, "", lambda: contribution.item.write(report, stream, options))
+    written = [path]
+    for companion, produce in extra:
+        target = os.path.join(directory, companion)
+        with atomic_writer(target) as stream:
+            _run_writer(contribution, f" writing {companion}", lambda p=produce, s=stream: p(s))
+        written.append(target)
+    return written
 
 
 def dumps(report: Report, to: str = "json", **kwargs) -> str:

@@ -7,7 +7,7 @@ that does the work; gongkai checks the record when it is registered.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TextIO
 
 import attrs
@@ -109,6 +109,11 @@ class WriterOption:
     default: str = ""
 
 
+Companions = Callable[
+    [Report, Mapping[str, str], str], Sequence[tuple[str, Callable[[TextIO], None]]]
+]
+
+
 @attrs.frozen
 class Writer:
     name: str
@@ -120,6 +125,11 @@ class Writer:
     write: Callable[[Report, TextIO, Mapping[str, str]], None]
     #: The ``-O key=value`` options the writer understands.
     options: tuple[WriterOption, ...] = ()
+    #: ``companions(report, options, output_name) -> [(file_name, write_function), ...]``:
+    #: files the writer puts beside its output file when the options ask for them (CSVW
+    #: metadata, for instance). ``output_name`` is the output's file name, or "" when the
+    #: output is a stream; a writer that needs a file then raises UsageError saying so.
+    companions: Companions | None = None
 
     def __attrs_post_init__(self) -> None:
         check_name("writer", self.name)

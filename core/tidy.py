@@ -1,13 +1,64 @@
-"""The tidy cell table of contract.md: one row per cell, shared by every tabular output."""
+"""The tidy cell table of contract.md, and the table grids shared by every tabular output.
+
+* :func:`tidy_rows` — one row per cell (``report_id,table,row,column,value,unit,raw,status,line``);
+* :data:`TIDY_COLUMNS` and :func:`csvw_metadata` — the same table described for CSV on the Web;
+* :func:`grid` and :func:`label` — a table as rows × columns in template order with the labels
+  of :mod:`gongkai.codes`, for the outputs a person reads (wide CSV, Markdown).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from .model import Cell, Number, Report
+import attrs
 
-#: The tidy table's columns, in contract order.
-COLUMNS = ("report_id", "table", "row", "column", "value", "unit", "raw", "status", "line")
+from .codes import load_codes
+from .model import SCHEMA_VERSION, Cell, Number, Report, Status, Table
+
+
+@attrs.frozen
+class TidyColumn:
+    name: str
+    #: CSVW datatype (a built-in name or a datatype description).
+    datatype: Any
+    #: A row must have a value here (CSVW ``required``).
+    required: bool
+    description: str
+
+
+def _pattern(values: list[str]) -> str:
+    return "|".join(values)
+
+
+def _tidy_columns() -> tuple[TidyColumn, ...]:
+    codes = load_codes()
+    return (
+        TidyColumn("report_id", "string", True,
+                   "Stable id of the report: the input's file name up to its first dot."),
+        TidyColumn("table", {"base": "string", "format": _pattern(list(codes.table_codes))},
+                   True, "Table code (docs/codes.md)."),
+        TidyColumn("row", "string", True, "Row code within the table (docs/codes.md)."),
+        TidyColumn("column", "string", True, "Column code within the table (docs/codes.md)."),
+        TidyColumn("value", "decimal", False,
+                   "The cell's number in `unit`; empty when the source has none (never 0)."),
+        TidyColumn("unit", {"base": "string", "format": "万元|件"}, False,
+                   "万元 for money when the source states a unit, 件 for counts, or empty."),
+        TidyColumn("raw", "string", False, "The cell's text exactly as the source wrote it."),
+        TidyColumn("status", {"base": "string", "format": _pattern([s.value for s in Status])},
+                   True, "What the value is relative to the source: " + ", ".join(
+                       s.value for s in Status) + "."),
+        TidyColumn("line", "nonNegativeInteger", True,
+                   "1-based line of the cell in the input; 0 when the input has no lines."),
+    )
+
+
+#: The tidy table's columns, in contract order, with their types.
+TIDY_COLUMNS: tuple[TidyColumn, ...] = _tidy_columns()
+#: The tidy table's column names, in contract order.
+COLUMNS = tuple(c.name for c in TIDY_COLUMNS)
+#: The columns that identify a row of the tidy table.
+PRIMARY_KEY = ("report_id", "table", "row", "column")
 
 
 def format_number(value: Number | None) -> str:
@@ -39,3 +90,94 @@ def tidy_rows(report: Report) -> Iterator[tuple[str, ...]]:
     rid = report.metadata.report_id
     for cell in report.cells():
         yield cell_row(rid, cell)
+
+
+def csvw_metadata(url: str, *, title: str = "") -> dict[str, Any]:
+    """CSVW metadata (W3C *Metadata Vocabulary for Tabular Data*) for a tidy CSV at ``url``.
+
+    ``url`` is the CSV's location relative to the metadata file (its file name when the two
+    sit side by side, as ``csv-metadata.json`` does).
+    """
+    columns = []
+    for c in TIDY_COLUMNS:
+        column: dict[str, Any] = {"name": c.name, "titles": c.name, "datatype": c.datatype,
+                                  "required": c.required, "dc:description": c.description}
+        columns.append(column)
+    return {
+        "@context": ["http://www.w3.org/ns/csvw", {"@language": "en"}],
+        "url": url,
+        "dc:title": title or "gongkai tidy cell table",
+        "dc:conformsTo": f"gongkai tidy cell table, schema version {SCHEMA_VERSION}",
+        "dialect": {"header": True, "encoding": "utf-8", "lineTerminators": ["\n", "\r\n"]},
+        "tableSchema": {
+            "columns": columns,
+            "primaryKey": list(PRIMARY_KEY),
+        },
+    }
+
+
+# -- grids for people ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Grid:
+    """A table as rows × columns in template order; ``cells[(row, column)]`` where present."""
+
+    table: Table
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    cells: dict[tuple[str, str], Cell]
+
+    def cell(self, row: str, column: str) -> Cell | None:
+        return self.cells.get((row, column))
+
+
+def grid(table: Table) -> Grid:
+    """Rows and columns in template order: the order of the table's cells, which its layout
+    gives. Columns are those of all rows (the proactive table's rows carry different ones)."""
+    rows: dict[str, None] = {}
+    columns: dict[str, None] = {}
+    cells: dict[tuple[str, str], Cell] = {}
+    for c in table.cells:
+        rows.setdefault(c.row)
+        columns.setdefault(c.column)
+        cells[(c.row, c.column)] = c
+    return Grid(table, tuple(rows), tuple(columns), cells)
+
+
+def blocks(table: Table) -> list[Grid]:
+    """The table cut into runs of consecutive rows that carry the same columns.
+
+    The proactive table of the templates is printed this way — one header per item of article
+    20 — so a reader checking against the source sees the same blocks.
+    """
+    out: list[tuple[list[str], tuple[str, ...]]] = []
+    full = grid(table)
+    for row in full.rows:
+        columns = tuple(c for c in full.columns if (row, c) in full.cells)
+        if out and out[-1][1] == columns:
+            out[-1][0].append(row)
+        else:
+            out.append(([row], columns))
+    return [Grid(table, tuple(rows), columns,
+                 {k: v for k, v in full.cells.items() if k[0] in rows})
+            for rows, columns in out]
+
+
+def label(table: str, kind: str, code: str, lang: str = "zh") -> str:
+    """The label of a row or column code (``kind``: ``row``/``column``) from gongkai.codes.
+
+    A code the codes do not know (a regional variant's extra row) is its own label.
+    """
+    codes = load_codes()
+    if table not in codes.table_codes:
+        return code
+    t = codes.table(table)
+    if kind == "row":
+        return getattr(t.row(code), lang) if t.has_row(code) else code
+    return getattr(t.column(code), lang) if t.has_column(code) else code
+
+
+def table_label(table: str, lang: str = "zh") -> str:
+    codes = load_codes()
+    return getattr(codes.table(table), lang) if table in codes.table_codes else table

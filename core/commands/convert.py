@@ -7,9 +7,10 @@ import sys
 
 from ..batch_cli import add_arguments as add_batch_arguments
 from ..batch_cli import is_batch, run_batch
-from ..errors import UsageError
-from ..output import atomic_writer, check_not_input
-from ..pipeline import DEFAULT_MAX_BYTES, convert_file, write
+from ..config import load_config
+from ..errors import ConfigError, UsageError
+from ..output import check_not_input
+from ..pipeline import DEFAULT_MAX_BYTES, convert_file, write, write_file, writer_for
 from .common import add_plugin_options, engine_for, parse_options
 
 
@@ -31,7 +32,11 @@ def add_parser(sub) -> None:
                    help="refuse a report larger than this: bytes, or with K, M or G "
                    f"(default: {DEFAULT_MAX_BYTES // 2**20}M)")
     p.add_argument("-O", "--option", dest="options", action="append", default=[],
-                   metavar="KEY=VALUE", help="an option for the writer (repeatable)")
+                   metavar="KEY=VALUE", help="an option for the writer (repeatable); overrides "
+                   "[writers.FORMAT] of the configuration file")
+    p.add_argument("--config", metavar="FILE",
+                   help="configuration file (default: the nearest gongkai.toml, or "
+                   "pyproject.toml with [tool.gongkai], from the current directory up)")
     add_batch_arguments(p)
     add_plugin_options(p)
     p.set_defaults(run=run)
@@ -56,7 +61,7 @@ def byte_count(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     engine = engine_for(args)
-    options = parse_options(args.options)
+    options = writer_options(args.to, args.config, parse_options(args.options), engine)
     if is_batch(args.input, args.dataset):
         if args.max_bytes != DEFAULT_MAX_BYTES:  # until the batch options carry it
             raise UsageError("--max-bytes applies to one report; a batch uses the default")
@@ -67,8 +72,21 @@ def run(args: argparse.Namespace) -> int:
                           max_bytes=args.max_bytes,
                           encoding=args.encoding)
     if args.output:
-        with atomic_writer(args.output) as stream:
-            write(report, args.to, stream, options=options, engine=engine)
+        write_file(report, args.to, args.output, options=options, engine=engine)
     else:
         write(report, args.to, sys.stdout, options=options, engine=engine)
     return 0
+
+
+def writer_options(to: str, config_path: str | None, given: dict[str, str], engine
+                   ) -> dict[str, str]:
+    """``[writers.FORMAT]`` of the configuration file, overridden by the ``-O`` options."""
+    config = load_config(config_path)
+    configured = config.writer_options(to)
+    if configured:
+        known = {o.name for o in writer_for(engine, to).item.options}
+        unknown = sorted(set(configured) - known)
+        if unknown:
+            raise ConfigError(f"[writers.{to}] has no option {unknown[0]!r} (options: "
+                              f"{', '.join(sorted(known)) or 'none'})", path=config.path)
+    return {**configured, **given}
