@@ -10,16 +10,20 @@ contribute things through a ``register`` callback rather than by returning them,
 check each contribution (its name is free, its codes exist) when it is made and remember which
 plugin supplied it (``gongkai plugins`` shows this). They are called once per plugin manager,
 when it is set up; none is ``firstresult``, every plugin gets its turn, in registration order.
+A hook that returns a value, raises or registers something invalid gets its plugin skipped.
 
-Example::
+The reference, with every hook's signature and the fields of what it registers, is
+docs/hooks.md (a test keeps it in step with this module). Example: a regional variant shipped
+as a TOML file in the plugin's package (docs/variants.md)::
 
     import gongkai
-    from gongkai.layout import load_layout_file
+    from gongkai.variants import load_variant_resource
+
+    HUBEI = load_variant_resource(__name__, "hubei.toml")
 
     @gongkai.hookimpl
     def gongkai_add_layouts(register):
-        for layout in load_layout_file(Path(__file__).with_name("hubei.toml")):
-            register(layout)
+        HUBEI.register_layouts(register)
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ def gongkai_add_readers(register: Callable[[Reader], None]) -> None:
     :param register: call it once per :class:`gongkai.plugin_types.Reader`. A reader turns the
         bytes of an input (a text file, an HTML page, a PDF...) into the *pipe text* the grammar
         reads. Names must be unique; a duplicate raises :class:`gongkai.errors.PluginError`.
-    :return: nothing; return values are ignored.
+    :return: nothing (returning a value is an error: call ``register`` instead).
 
     The reader for an input is the one named with ``--from``, else the one whose ``sniff``
     gives the highest score for the input's first bytes and file name.
@@ -77,7 +81,9 @@ def gongkai_add_layouts(register: Callable[[Layout], None]) -> None:
         ``extra_rows``; the layout's name must be unique.
     :return: nothing.
 
-    For each table in a report, the layout whose labels fit that table best interprets it.
+    For each table in a report, the layout whose labels fit that table best interprets it
+    (ties: higher ``priority``). :func:`gongkai.variants.extend_layout` derives a regional
+    layout from a built-in one; a variant file (docs/variants.md) does it without code.
     """
 
 
