@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import Any, TextIO
 from weakref import WeakKeyDictionary
 
-import attrs
-
 from .codes import load_codes
+from .config import Config
 from .decode import looks_binary
 from .engine import Contribution, Engine, default_engine
 from .errors import GongkaiError, InputError, NotAReportError, PluginError, UsageError
 from .interpret import Interpreter, LayoutChoice, RawText
 from .metadata import find_metadata
-from .model import Diagnostic, Metadata, Report, Severity
+from .model import Metadata, Report
 from .normalize import normalize
 from .parse import parse
 from .plugin_types import ReadOptions, Source
+from .validate import validate
 
 #: Inputs larger than this are refused (override with max_bytes= or --max-bytes).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -129,26 +129,7 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
                   diagnostics=diagnostics)
 
 
-# -- validate --------------------------------------------------------------------------------
-
-
-def validate(report: Report, *, engine: Engine) -> Report:
-    """Run every registered rule; their findings join the report's diagnostics."""
-    found: list[Diagnostic] = []
-    for contribution in engine.rules():
-        rule = contribution.item
-        try:
-            for d in rule.check(report):
-                found.append(attrs.evolve(d, plugin=d.plugin or contribution.plugin))
-        except Exception as exc:
-            found.append(Diagnostic(
-                severity=Severity.ERROR, code="rule-failed",
-                message=f"rule {rule.id!r} of plugin {contribution.plugin!r} failed: {exc!r}",
-                plugin=contribution.plugin,
-            ))
-    if not found:
-        return report
-    return attrs.evolve(report, diagnostics=report.diagnostics + tuple(found))
+# -- validate: gongkai.validate.validate (rules, restored cells, configured severities) -------
 
 
 # -- the whole conversion -----------------------------------------------------------------------
@@ -163,7 +144,8 @@ def report_id_for(path: str | os.PathLike | None, text: str = "") -> str:
 
 def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = None,
                   reader: str | None = None, encoding: str | None = None,
-                  report_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+                  report_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                  config: Config | None = None) -> Report:
     engine = engine or default_engine()
     if len(data) > _check_limit(max_bytes):
         raise InputError(_too_large(len(data), max_bytes))
@@ -172,7 +154,7 @@ def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = No
     report_id = report_id or report_id_for(filename, source.text)
     report = build(source, engine=engine, report_id=report_id, source_path=filename,
                    reader=reader_name)
-    return validate(report, engine=engine)
+    return validate(report, engine=engine, config=config)
 
 
 def _check_limit(max_bytes: int) -> int:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
 from .model import Diagnostic, Report, Severity
+
+if TYPE_CHECKING:
+    from .validate import Equation
 
 _NAME = re.compile(r"^[a-z][a-z0-9_.\-]*$")
 
@@ -97,6 +100,12 @@ class Rule:
     description: str
     #: ``check(report) -> findings``: Diagnostics whose ``code`` is the rule id.
     check: Callable[[Report], Iterable[Diagnostic]]
+    #: ``equations(report) -> Equations`` for an identity rule (``gongkai.validate.identity_rule``):
+    #: the validate stage also uses them to restore cells they determine.
+    equations: Callable[[Report], Iterable[Equation]] | None = None
+    #: Codes of conversion diagnostics that already state facts this rule checks (``cell-empty``):
+    #: the rule does not repeat them, and its ``[rules]`` setting (off, severity) applies to them.
+    covers: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         check_name("rule", self.id)

@@ -66,11 +66,13 @@ def test_seed_001_traditional_2021_and_broken_total_row(seed_reports):
     total = {c.column: c for c in r.table("requests").cells if c.row == "total"}
     assert [total[k].value for k in ("natural_person", "legal_person.commercial",
                                      "legal_person.research", "legal_person.nonprofit")] == [0] * 4
-    assert total["legal_person.legal_service"].status is Status.EMPTY
-    assert total["legal_person.other"].status is Status.EMPTY
-    assert total["legal_person.legal_service"].value is None
+    # The source leaves them blank (raw ""); the column identity gives 0: restored, marked
+    # inferred, with a finding each (tests/test_rules_inference.py).
+    assert total["legal_person.legal_service"].status is Status.INFERRED
+    assert total["legal_person.other"].status is Status.INFERRED
+    assert (total["legal_person.legal_service"].value, total["legal_person.other"].raw) == (0, "")
     assert (total["total"].value, total["total"].line) == (0, 54)
-    flagged = [d for d in r.diagnostics if d.code == "cell-empty"]
+    flagged = [d for d in r.diagnostics if d.code == "cells.inferred"]
     assert [d.line for d in flagged] == [53, 54]
     rows = {c.row for c in r.table("requests").cells}
     assert {"other.no_correction", "other.fee_unpaid", "other.other"} <= rows

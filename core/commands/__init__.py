@@ -4,6 +4,6 @@ A command module has ``add_parser(subparsers)``, which adds its parser and sets
 ``run=function(args) -> exit status`` as the parser's default.
 """
 
-from . import convert, formats, plugins, schema
+from . import check, convert, formats, plugins, schema
 
-COMMANDS = (convert, formats, plugins, schema)
+COMMANDS = (convert, check, formats, plugins, schema)

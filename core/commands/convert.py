@@ -11,6 +11,7 @@ from ..config import load_config
 from ..errors import ConfigError, UsageError
 from ..output import check_not_input
 from ..pipeline import DEFAULT_MAX_BYTES, convert_file, write, write_file, writer_for
+from .check import refuse
 from .common import add_plugin_options, engine_for, parse_options
 
 
@@ -37,6 +38,9 @@ def add_parser(sub) -> None:
     p.add_argument("--config", metavar="FILE",
                    help="configuration file (default: the nearest gongkai.toml, or "
                    "pyproject.toml with [tool.gongkai], from the current directory up)")
+    p.add_argument("--strict", action="store_true",
+                   help="write nothing, print the findings and exit 1 when a rule finds an "
+                   "error (see `gongkai check`; grade rules in [rules] of the configuration)")
     add_batch_arguments(p)
     add_plugin_options(p)
     p.set_defaults(run=run)
@@ -65,12 +69,16 @@ def run(args: argparse.Namespace) -> int:
     if is_batch(args.input, args.dataset):
         if args.max_bytes != DEFAULT_MAX_BYTES:  # until the batch options carry it
             raise UsageError("--max-bytes applies to one report; a batch uses the default")
+        if args.strict:
+            raise UsageError("--strict converts one report; check many with `gongkai check`")
         return run_batch(args, engine, options)
     if args.output:
         check_not_input(args.output, args.input)
     report = convert_file(args.input[0], engine=engine, reader=args.reader,
                           max_bytes=args.max_bytes,
-                          encoding=args.encoding)
+                          encoding=args.encoding, config=load_config(args.config))
+    if args.strict and refuse(args.input[0], report):
+        return 1
     if args.output:
         write_file(report, args.to, args.output, options=options, engine=engine)
     else:

@@ -1,0 +1,386 @@
+"""The validate stage: run the rules, restore what identities determine, grade the findings.
+
+Rules are plugins (``gongkai_add_rules``). Most are plain :class:`~gongkai.plugin_types.Rule`\\ s
+with a ``check`` function; an *identity rule* (:func:`identity_rule`) instead states equations
+between cells (勾稽关系), and this module both checks them and uses them to restore cells the
+source left empty when an equation determines them (status ``inferred``, finding
+``cells.inferred``).
+
+Conversion diagnostics (``cell-empty``, ``table-missing``…; codes without a dot) say how the
+text was read. A rule that checks the same facts declares them in ``Rule.covers``: it does not
+repeat them, and its configuration (``off`` or a severity) applies to them too. The order is:
+
+1. settings: each rule's severity from ``[rules]`` in the configuration, or ``off``;
+2. inference: cells determined by the equations of the enabled identity rules are restored;
+3. conversion diagnostics are graded by the rules covering them (and one about a single cell
+   that was restored is dropped: the ``cells.inferred`` finding restates it);
+4. every enabled rule checks the report; its findings get the rule's configured severity.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+
+import attrs
+
+from .config import Config
+from .engine import Engine
+from .model import Cell, CellRef, Diagnostic, Number, Report, Severity, Status, Table
+from .plugin_types import Rule
+
+#: The id of the restoration of determined cells: configurable like a rule (``off`` disables it).
+INFERRED = "cells.inferred"
+
+#: Cells whose value the source lacks and an identity may restore: the source wrote nothing.
+#: Text that is not a number (``unparsed``) is never overwritten.
+RESTORABLE = (Status.EMPTY, Status.MISSING)
+
+#: Plugin name given to findings of the validate stage itself (inference, failing rules).
+STAGE = "gongkai"
+
+
+class ConfigWarning(UserWarning):
+    """The configuration names a rule that no loaded plugin registers."""
+
+
+# -- equations -----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Equation:
+    """``sum(left) = sum(right)`` over cells of one table: one instance of an identity.
+
+    A placeholder (``/``, ``-``, ``无``) counts as 0: the report means "none". A cell without a
+    value (empty, missing, not a number) leaves the equation unchecked, unless inference restores
+    it first.
+    """
+
+    table: str
+    left: tuple[CellRef, ...]
+    right: tuple[CellRef, ...]
+    #: Where the instance applies, for messages: ``column natural_person``, ``row total``.
+    where: str
+    #: The identity in words; generated from the cell codes when empty.
+    formula: str = ""
+
+    @property
+    def refs(self) -> tuple[CellRef, ...]:
+        return self.left + self.right
+
+    def text(self) -> str:
+        return self.formula or f"{_names(self.left)} = {_names(self.right)}"
+
+
+def identity_rule(id: str, severity: Severity, description: str,
+                  equations: Callable[[Report], Iterable[Equation]]) -> Rule:
+    """A rule defined by equations: checked here, and used to restore determined cells."""
+    def check(report: Report) -> Iterator[Diagnostic]:
+        return check_equations(report, equations(report), id, severity)
+
+    return Rule(id=id, severity=severity, description=description, check=check,
+                equations=equations)
+
+
+def check_equations(report: Report, equations: Iterable[Equation], rule_id: str,
+                    severity: Severity) -> Iterator[Diagnostic]:
+    """A finding for each equation whose cells all have values and whose sides differ."""
+    for eq in equations:
+        values = _values(report, eq.refs)
+        if values is None or any(v is None for v in values.values()):
+            continue
+        left = [values[r] for r in eq.left]
+        right = [values[r] for r in eq.right]
+        if _equal(sum(left), sum(right)):
+            continue
+        yield Diagnostic(
+            severity=severity, code=rule_id,
+            message=(f"{eq.table}, {eq.where}: {eq.text()} does not hold: "
+                     f"{_side(eq.left, left)} ≠ {_side(eq.right, right)}"
+                     f" (off by {_fmt(abs(sum(left) - sum(right)))})"),
+            # The line is the first cell of the right side: the total, in gongkai's identities.
+            **_location(report, eq.refs, anchor=eq.right[0]),
+        )
+
+
+# -- the stage -----------------------------------------------------------------------------------
+
+
+def validate(report: Report, *, engine: Engine, config: Config | None = None) -> Report:
+    """Restore determined cells, run every enabled rule and grade the findings.
+
+    Findings of earlier validation (codes of registered rules) are replaced, so validating a
+    report twice gives the same diagnostics; restored cells stay restored.
+    """
+    config = config or Config()
+    rules = engine.rules()
+    settings = rule_settings(rules, config)
+    stale = {c.item.id for c in rules} | {"rule-failed"}
+    kept = tuple(d for d in report.diagnostics if d.code not in stale)
+
+    restored: dict[CellRef, Diagnostic] = {}
+    inferred_severity = settings[INFERRED]
+    if inferred_severity is not None:
+        equations = [
+            (c.item.id, eq)
+            for c in rules
+            if c.item.equations is not None and settings[c.item.id] is not None
+            for eq in _safe_equations(c.item, report)
+        ]
+        report, restored = infer(report, equations, inferred_severity)
+
+    covered = {code: c.item.id for c in rules for code in c.item.covers}
+    conversion: list[Diagnostic] = []
+    for d in kept:
+        if d.code == INFERRED:
+            conversion.append(d)  # a restoration of an earlier validation, still true
+            continue
+        if len(d.cells) == 1 and d.cells[0] in restored:
+            # About that one cell (``cell-empty``): the cells.inferred finding says it too.
+            # One about more (a row not found) says something of its own and stays.
+            continue
+        owner = covered.get(d.code)
+        if owner is not None:
+            setting = settings[owner]
+            if setting is None:
+                continue
+            if config.rule_setting(owner) is not None:
+                d = attrs.evolve(d, severity=setting)
+        conversion.append(d)
+
+    found: list[Diagnostic] = list(restored.values())
+    checked = attrs.evolve(report, diagnostics=tuple(conversion))
+    for contribution in rules:
+        rule, setting = contribution.item, settings[contribution.item.id]
+        if setting is None:
+            continue
+        try:
+            regraded = config.rule_setting(rule.id) is not None
+            for d in rule.check(checked):
+                # A finding is named by its rule; a configured severity overrides the rule's.
+                found.append(attrs.evolve(d, code=rule.id,
+                                          severity=setting if regraded else d.severity,
+                                          plugin=d.plugin or contribution.plugin))
+        except Exception as exc:
+            found.append(Diagnostic(
+                severity=Severity.ERROR, code="rule-failed",
+                message=f"rule {rule.id!r} of plugin {contribution.plugin!r} failed: {exc!r}",
+                plugin=contribution.plugin,
+            ))
+    return attrs.evolve(checked, diagnostics=tuple(conversion) + tuple(found))
+
+
+def rule_settings(rules: Sequence, config: Config) -> dict[str, Severity | None]:
+    """Each rule's severity (its own, or the configured one), None when switched off."""
+    settings: dict[str, Severity | None] = {}
+    ids = [c.item.id for c in rules] + [INFERRED]
+    for rule_id in ids:
+        rule = next((c.item for c in rules if c.item.id == rule_id), None)
+        default = rule.severity if rule is not None else Severity.WARNING
+        value = config.rule_setting(rule_id)
+        settings[rule_id] = (default if value is None
+                             else None if value == "off" else Severity(value))
+    unknown = sorted(set(config.section("rules")) - set(ids))
+    if unknown:
+        warnings.warn(
+            f"{config.path or 'configuration'}: [rules] names {', '.join(map(repr, unknown))}, "
+            "which no loaded plugin registers", ConfigWarning, stacklevel=3)
+    return settings
+
+
+def _safe_equations(rule: Rule, report: Report) -> list[Equation]:
+    # A broken identity rule costs only its own inference; its check reports the failure.
+    try:
+        return list(rule.equations(report))
+    except Exception:
+        return []
+
+
+# -- inference -----------------------------------------------------------------------------------
+
+
+def infer(report: Report, equations: Sequence[tuple[str, Equation]],
+          severity: Severity = Severity.WARNING) -> tuple[Report, dict[CellRef, Diagnostic]]:
+    """Restore every empty or missing cell that the equations determine.
+
+    A cell is determined when an equation has it as its only unknown. It is restored only if
+    every equation that determines it gives the same value, that value is a whole number not
+    below zero (these are counts), and every equation it takes part in that is then fully known
+    holds. Restored cells can determine others in turn (repeated until nothing changes).
+    """
+    cells = {c.ref: c for c in report.cells()}
+    known: dict[CellRef, Number] = {}
+    for ref, c in cells.items():
+        value = _value(c)
+        if value is not None:
+            known[ref] = value
+    usable = [(rule, eq) for rule, eq in equations if all(r in cells for r in eq.refs)]
+    by_cell: dict[CellRef, list[tuple[str, Equation]]] = defaultdict(list)
+    for rule, eq in usable:
+        for ref in set(eq.refs):
+            by_cell[ref].append((rule, eq))
+
+    derivations: dict[CellRef, list[tuple[str, Equation, Number]]] = {}
+    rejected: set[CellRef] = set()
+    while True:
+        candidates: dict[CellRef, list[tuple[str, Equation, Number]]] = defaultdict(list)
+        for rule, eq in usable:
+            unknown = {r for r in eq.refs if r not in known}
+            if len(unknown) != 1:
+                continue
+            (ref,) = unknown
+            if cells[ref].status not in RESTORABLE or ref in rejected:
+                continue
+            candidates[ref].append((rule, eq, _solve(eq, ref, known)))
+        accepted = {}
+        for ref, found in candidates.items():
+            value = found[0][2]
+            if (all(_equal(v, value) for _, _, v in found) and value >= 0
+                    and _equal(value, round(value))):
+                accepted[ref] = round(value)
+            else:
+                rejected.add(ref)
+        # Every equation a new value completes must hold, or none of its new values is kept.
+        trial = {**known, **accepted}
+        for ref in list(accepted):
+            for _, eq in by_cell[ref]:
+                if all(r in trial for r in eq.refs) and not _equal(
+                        sum(trial[r] for r in eq.left), sum(trial[r] for r in eq.right)):
+                    for r in eq.refs:
+                        if r in accepted:
+                            accepted.pop(r)
+                            rejected.add(r)
+        if not accepted:
+            break
+        for ref, value in accepted.items():
+            known[ref] = value
+            derivations[ref] = candidates[ref]
+
+    if not derivations:
+        return report, {}
+    findings = {ref: _inferred_finding(report, cells[ref], known, found, severity)
+                for ref, found in derivations.items()}
+    tables = tuple(_restore(t, known, derivations) for t in report.tables)
+    return attrs.evolve(report, tables=tables), findings
+
+
+def _restore(table: Table, known: Mapping[CellRef, Number], restored: Iterable[CellRef]) -> Table:
+    restored = set(restored)
+    if not any(c.ref in restored for c in table.cells):
+        return table
+    # raw, line and unit stay as the source had them: only value and status change.
+    return attrs.evolve(table, cells=tuple(
+        attrs.evolve(c, value=known[c.ref], status=Status.INFERRED) if c.ref in restored else c
+        for c in table.cells
+    ))
+
+
+def _inferred_finding(report: Report, cell: Cell, known: Mapping[CellRef, Number],
+                      found: list[tuple[str, Equation, Number]],
+                      severity: Severity) -> Diagnostic:
+    rule, eq, _ = found[0]
+    value = known[cell.ref]
+    was = "is empty in the source" if cell.status is Status.EMPTY else "is missing from the source"
+    message = (f"{cell.ref} {was}; restored as {_fmt(value)} (status inferred) by {rule} "
+               f"({eq.where}: {eq.text()}): {_label(cell.ref, eq.refs)} = "
+               f"{_solution_text(eq, cell.ref, known)}")
+    others = sorted({r for r, _, _ in found[1:]} - {rule})
+    if others:
+        message += f"; {', '.join(others)} {'gives' if len(others) == 1 else 'give'} the same"
+    refs = (cell.ref, *(r for r in eq.refs if r != cell.ref))
+    return Diagnostic(severity=severity, code=INFERRED, message=message, plugin=STAGE,
+                      **_location(report, refs, anchor=cell.ref))
+
+
+def _solve(eq: Equation, ref: CellRef, known: Mapping[CellRef, Number]) -> Number:
+    left = sum(known[r] for r in eq.left if r != ref)
+    right = sum(known[r] for r in eq.right if r != ref)
+    return right - left if ref in eq.left else left - right
+
+
+def _solution_text(eq: Equation, ref: CellRef, known: Mapping[CellRef, Number]) -> str:
+    """``0 + 0 − 0 = 0``: the other side, minus the other cells of the unknown's side."""
+    same, other = (eq.left, eq.right) if ref in eq.left else (eq.right, eq.left)
+    rest = tuple(r for r in same if r != ref)
+    plus = [known[r] for r in other]
+    minus = [known[r] for r in rest]
+    text = _terms(other, plus)
+    if minus:
+        shown = _terms(rest, minus)
+        text += f" − {shown}" if len(minus) == 1 else f" − ({shown})"
+    return f"{text} = {_fmt(sum(plus) - sum(minus))}"
+
+
+# -- values and messages ---------------------------------------------------------------------------
+
+
+def _value(cell: Cell) -> Number | None:
+    if cell.value is not None:
+        return cell.value
+    return 0 if cell.status is Status.PLACEHOLDER else None
+
+
+def _values(report: Report, refs: Iterable[CellRef]) -> dict[CellRef, Number | None] | None:
+    """The refs' values; None when a ref names a cell the report does not have."""
+    out: dict[CellRef, Number | None] = {}
+    for ref in refs:
+        cell = report.cell(ref.table, ref.row, ref.column)
+        if cell is None:
+            return None
+        out[ref] = _value(cell)
+    return out
+
+
+def _equal(a: Number, b: Number) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _fmt(value: Number) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _label(ref: CellRef, refs: Sequence[CellRef]) -> str:
+    """The part of a ref that varies among refs: the row in a column identity, and so on."""
+    if len({r.column for r in refs}) == 1:
+        return ref.row
+    if len({r.row for r in refs}) == 1:
+        return ref.column
+    return f"{ref.row}/{ref.column}"
+
+
+def _names(refs: Sequence[CellRef]) -> str:
+    return " + ".join(_label(r, refs) for r in refs)
+
+
+def _terms(refs: Sequence[CellRef], values: Sequence[Number | None]) -> str:
+    """One side's numbers: ``21 + 0``, or for long sums ``22 (19 cells: partly_granted 4, …)``."""
+    shown = [_fmt(v) if v is not None else "?" for v in values]
+    if len(refs) <= 4:
+        return " + ".join(shown)
+    total = sum(v for v in values if v is not None)
+    nonzero = [f"{_label(r, refs)} {s}" for r, v, s in zip(refs, values, shown, strict=True)
+               if v != 0]
+    return f"{_fmt(total)} (the sum of {len(refs)} cells; not 0: {', '.join(nonzero) or 'none'})"
+
+
+def _side(refs: Sequence[CellRef], values: Sequence[Number]) -> str:
+    """A side with its sum when that is not obvious: ``21 + 0 = 21``."""
+    text = _terms(refs, values)
+    return f"{text} = {_fmt(sum(values))}" if 1 < len(refs) <= 4 else text
+
+
+def _location(report: Report, refs: Sequence[CellRef], anchor: CellRef) -> dict:
+    """``cells``; ``line``: the anchor cell's (else the first known); ``lines``: the others."""
+    lines = []
+    for ref in refs:
+        cell = report.cell(ref.table, ref.row, ref.column)
+        if cell is not None and cell.line:
+            lines.append(cell.line)
+    cell = report.cell(anchor.table, anchor.row, anchor.column)
+    line = cell.line if cell is not None and cell.line else min(lines, default=0)
+    return {"cells": tuple(dict.fromkeys(refs)), "line": line,
+            "lines": tuple(sorted(set(lines) - {line}))}

@@ -1,0 +1,125 @@
+"""The 勾稽关系: identities the numbers of tables three and four must satisfy.
+
+Each rule states its identity as equations between cells (``gongkai.validate.Equation``), one
+per column or row it applies to; the validate stage checks them and uses them to restore cells
+the source left empty when an identity determines them. An equation is made only when the
+table has every cell it names, so the 2019 single (六) row and the 2021 three (六) rows are both
+served by what the table actually has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gongkai import hookimpl
+from gongkai.model import CellRef, Report, Severity, Table
+from gongkai.validate import Equation, identity_rule
+
+REQUESTS = "requests"
+REVIEW = "review_litigation"
+#: Outcome rows of table three, by code prefix; (六) is ``other`` or ``other.*``.
+OUTCOME_PREFIXES = ("withheld.", "unable.", "not_handled.", "other.")
+OUTCOME_ROWS = ("granted", "partly_granted", "other")
+
+
+def _rows(table: Table) -> list[str]:
+    return list(dict.fromkeys(c.row for c in table.cells))
+
+
+def _columns(table: Table) -> list[str]:
+    return list(dict.fromkeys(c.column for c in table.cells))
+
+
+def _equation(table: Table, left: list[tuple[str, str]], right: list[tuple[str, str]],
+              where: str, formula: str = "") -> Equation | None:
+    """The equation over (row, column) pairs, or None when the table lacks one of the cells."""
+    refs = [CellRef(table.code, r, c) for r, c in left + right]
+    if any(table.cell(ref.row, ref.column) is None for ref in refs):
+        return None
+    return Equation(table=table.code, left=tuple(refs[:len(left)]),
+                    right=tuple(refs[len(left):]), where=where, formula=formula)
+
+
+def column_identity(report: Report) -> Iterator[Equation]:
+    """Every column: new + carried_over = total + carried_forward (printed in the header)."""
+    table = report.table(REQUESTS)
+    if table is None:
+        return
+    for column in _columns(table):
+        eq = _equation(table, [("new", column), ("carried_over", column)],
+                       [("total", column), ("carried_forward", column)], f"column {column}")
+        if eq is not None:
+            yield eq
+
+
+def outcome_rows(table: Table) -> list[str]:
+    return [r for r in _rows(table) if r in OUTCOME_ROWS or r.startswith(OUTCOME_PREFIXES)]
+
+
+def column_sum(report: Report) -> Iterator[Equation]:
+    """Every column: the outcome rows (三、(一) to (六)) add up to (七)总计."""
+    table = report.table(REQUESTS)
+    if table is None:
+        return
+    rows = outcome_rows(table)
+    if not rows:
+        return
+    other = "other" if "other" in rows else "other.*"
+    formula = ("granted + partly_granted + withheld.* + unable.* + not_handled.* + "
+               f"{other} = total")
+    for column in _columns(table):
+        eq = _equation(table, [(r, column) for r in rows], [("total", column)],
+                       f"column {column}", formula)
+        if eq is not None:
+            yield eq
+
+
+def _row_sums(report: Report, code: str, parts_of: str) -> Iterator[Equation]:
+    table = report.table(code)
+    if table is None:
+        return
+    for row in _rows(table):
+        parts = [c for c in _columns(table) if c != "total"]
+        if code == REQUESTS:
+            parts = [c for c in parts if c == "natural_person" or c.startswith("legal_person.")]
+        eq = _equation(table, [(row, c) for c in parts], [(row, "total")], f"row {row}",
+                       f"{parts_of} = total")
+        if eq is not None:
+            yield eq
+
+
+def requests_row_sum(report: Report) -> Iterator[Equation]:
+    """Every row: natural_person + the five legal_person.* columns = total."""
+    return _row_sums(report, REQUESTS, "natural_person + legal_person.*")
+
+
+def review_row_sum(report: Report) -> Iterator[Equation]:
+    """Every row: upheld + corrected + other + pending = total."""
+    return _row_sums(report, REVIEW, "upheld + corrected + other + pending")
+
+
+RULES = (
+    identity_rule(
+        "requests.column-identity", Severity.ERROR,
+        "table three, every column: new + carried_over = total + carried_forward",
+        column_identity),
+    identity_rule(
+        "requests.column-sum", Severity.ERROR,
+        "table three, every column: total = granted + partly_granted + withheld.* + unable.* "
+        "+ not_handled.* + other (2019: one (六) row; 2021: the three other.* rows)",
+        column_sum),
+    identity_rule(
+        "requests.row-sum", Severity.ERROR,
+        "table three, every row: natural_person + the five legal_person.* columns = total",
+        requests_row_sum),
+    identity_rule(
+        "review_litigation.row-sum", Severity.ERROR,
+        "table four, every row: upheld + corrected + other + pending = total",
+        review_row_sum),
+)
+
+
+@hookimpl
+def gongkai_add_rules(register):
+    for rule in RULES:
+        register(rule)

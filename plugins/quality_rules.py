@@ -1,0 +1,116 @@
+"""Data-quality rules: counts that are whole and not negative, tables and cells that are there.
+
+The interpreter already reports, while reading, the tables it did not find (``table-missing``)
+and the cells without a number (``cell-empty``, ``cell-unparsed``, ``cells-missing``,
+``row-missing``). The completeness rules *cover* those codes: they never repeat them, their
+``[rules]`` setting grades or silences them, and they report the same facts for reports that
+did not come through the interpreter (built by a reader plugin or by hand).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from gongkai import hookimpl
+from gongkai.codes import load_codes
+from gongkai.model import Cell, Diagnostic, Report, Severity, Status
+from gongkai.plugin_types import Rule
+
+TABLE_CODES = ("table-missing", "layout-missing")
+CELL_CODES = ("cell-empty", "cell-unparsed", "cells-missing", "row-missing")
+NO_NUMBER = (Status.EMPTY, Status.UNPARSED, Status.MISSING)
+
+
+def _finding(severity: Severity, rule: str, message: str, cells: list[Cell]) -> Diagnostic:
+    lines = sorted({c.line for c in cells if c.line})
+    return Diagnostic(severity=severity, code=rule, message=message,
+                      line=lines[0] if lines else 0, lines=tuple(lines[1:]),
+                      cells=tuple(c.ref for c in cells))
+
+
+# -- counts --------------------------------------------------------------------------------------
+
+
+def counts_rule(table: str, description: str) -> Rule:
+    """Counts in ``table`` are whole and not below 0; a change (``本年增/减``) is whole and may
+    be negative; an amount of money may have decimals but is not below 0."""
+    rule_id = f"{table}.counts"
+    codes = load_codes().table(table)
+
+    def check(report: Report) -> Iterator[Diagnostic]:
+        t = report.table(table)
+        for cell in t.cells if t is not None else ():
+            if cell.value is None or not codes.has_column(cell.column):
+                continue
+            kind = codes.column(cell.column).kind
+            whole = kind in ("count", "change") and cell.value != int(cell.value)
+            negative = cell.value < 0 and kind != "change"
+            if whole or negative:
+                what = ("a count must be a whole number" if whole else
+                        "a count cannot be negative" if kind == "count" else
+                        "an amount cannot be negative")
+                yield _finding(Severity.ERROR, rule_id,
+                               f"{cell.ref} is {cell.raw.strip() or cell.value}: {what}", [cell])
+
+    return Rule(id=rule_id, severity=Severity.ERROR, description=description, check=check)
+
+
+# -- completeness --------------------------------------------------------------------------------
+
+
+def _stated_tables(report: Report) -> set[str]:
+    """Tables a conversion diagnostic already says are absent. Those name the table as
+    ``'code'`` in their message and carry no cells, so the message is all there is to match."""
+    named = set()
+    for d in report.diagnostics:
+        if d.code in TABLE_CODES:
+            named.update(re.findall(r"'([a-z_]+)'", d.message))
+    return named
+
+
+def tables_missing(report: Report) -> Iterator[Diagnostic]:
+    present = {t.code for t in report.tables}
+    stated = _stated_tables(report)
+    for table in load_codes().tables:
+        if table.code not in present and table.code not in stated:
+            yield Diagnostic(severity=Severity.WARNING, code="tables.missing",
+                             message=f"table {table.code!r} ({table.zh}) is not in the report")
+
+
+def cells_missing(report: Report) -> Iterator[Diagnostic]:
+    stated = {ref for d in report.diagnostics if d.code in CELL_CODES for ref in d.cells}
+    for table in report.tables:
+        by_row: dict[str, list[Cell]] = {}
+        for cell in table.cells:
+            if cell.status in NO_NUMBER and cell.ref not in stated:
+                by_row.setdefault(cell.row, []).append(cell)
+        for row, cells in by_row.items():
+            of = sum(1 for c in table.cells if c.row == row)
+            listed = ", ".join(f"{c.column} ({c.status.value}"
+                               + (f": {c.raw.strip()!r})" if c.status is Status.UNPARSED else ")")
+                               for c in cells)
+            yield _finding(Severity.WARNING, "cells.missing",
+                           f"{table.code}/{row}: {len(cells)} of {of} cells have no number: "
+                           f"{listed}", cells)
+
+
+RULES = (
+    counts_rule("proactive", "table two: counts are whole and not negative, except the change "
+                "column (本年增/减), which may be negative; amounts are not negative"),
+    counts_rule("requests", "table three: counts are whole and not negative"),
+    counts_rule("review_litigation", "table four: counts are whole and not negative"),
+    Rule(id="tables.missing", severity=Severity.WARNING,
+         description="each of the three statistical tables is in the report",
+         check=tables_missing, covers=("table-missing",)),
+    Rule(id="cells.missing", severity=Severity.WARNING,
+         description="every cell of a table's template has a number (empty, missing and "
+                     "unparsed cells are reported, unless an identity restores them)",
+         check=cells_missing, covers=CELL_CODES),
+)
+
+
+@hookimpl
+def gongkai_add_rules(register):
+    for rule in RULES:
+        register(rule)
