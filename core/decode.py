@@ -21,12 +21,17 @@ from .errors import InputError
 CANDIDATES = ("utf-8", "gb18030", "big5")
 
 
+#: Control bytes that count against text (tab, line breaks, form feed and escape do not).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes or many control characters in the first 8 KiB: an image, an archive..."""
     head = data[:8192]
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    # Counted in C (every reader's sniff calls this): the bytes a deletion of them removes.
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return bool(head) and controls / len(head) > 0.05
 
 

@@ -26,7 +26,7 @@ from gongkai.plugin_types import NormalizeContext, Normalizer
 
 #: Share of CJK characters that must change under conversion for a text to count as traditional.
 TRADITIONAL_SHARE = 0.03
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\([a-z{_TONES}]{{1,7}}\)")
 _PINYIN_MIN = 3
@@ -41,10 +41,12 @@ def _converter(config: str):
 
 
 def is_traditional(text: str) -> bool:
-    sample = "".join(_CJK.findall(text))[:20000]
+    sample = "".join(_CJK.findall(text))[:20000]  # runs, not single characters: fewer objects
     if not sample:
         return False
     converted = _converter("t2s").convert(sample)
+    if converted == sample:  # simplified text, the common case: nothing to count
+        return False
     changed = sum(1 for a, b in zip(sample, converted, strict=False) if a != b)
     return changed / len(sample) >= TRADITIONAL_SHARE
 

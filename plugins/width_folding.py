@@ -6,6 +6,7 @@ full-width ``｜`` into ``|``.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from gongkai import hookimpl
@@ -15,12 +16,14 @@ from gongkai.plugin_types import NormalizeContext, Normalizer
 #: (a trailing U+2028 broke a whole table row): page and line breaks inside a line, as web
 #: pages and PDF extraction leave them. Each becomes a space; lines and "|" are untouched.
 _BLANKS = str.maketrans(dict.fromkeys("\x0b\x0c\x85\u1680\u2028\u2029", " "))
+_ANY_BLANK = re.compile("[\x0b\x0c\x85\u1680\u2028\u2029]")
 
 
 def fold(text: str, context: NormalizeContext) -> str:
     # NFKC per line: a few compatibility characters (U+2028...) must not become line breaks.
-    return "\n".join(unicodedata.normalize("NFKC", line).translate(_BLANKS)
-                     for line in text.split("\n"))
+    folded = "\n".join(unicodedata.normalize("NFKC", line) for line in text.split("\n"))
+    # Translating is the slow part and rarely needed: only when such a separator is there.
+    return folded.translate(_BLANKS) if _ANY_BLANK.search(folded) else folded
 
 
 @hookimpl
