@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from .config import Config
 from .dataset import csv_file_chunk, report_chunk
 from .engine import Engine, default_engine
 from .errors import GongkaiError, OutputError, UsageError
@@ -84,6 +85,8 @@ class BatchOptions:
     reader: str | None = None
     encoding: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    #: The configuration (rule settings) every report is validated with.
+    config: Config | None = None
     #: Extra plugin modules, for worker processes that cannot inherit the caller's engine.
     plugins: tuple[str, ...] = ()
 
@@ -139,7 +142,7 @@ def convert_one(path: str, output: str | None, options: BatchOptions,
 
 def _convert(path: str, options: BatchOptions, engine: Engine) -> Report:
     return convert_file(path, engine=engine, reader=options.reader, encoding=options.encoding,
-                        max_bytes=options.max_bytes)
+                        max_bytes=options.max_bytes, config=options.config)
 
 
 # Worker state: set by the initializer (or inherited through fork).
@@ -351,6 +354,7 @@ def convert_many(
     reader: str | None = None,
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    config: Config | None = None,
     engine: Engine | None = None,
     plugins: Sequence[str] = (),
     on_done: Callable[[int], None] | None = None,
@@ -383,7 +387,7 @@ def convert_many(
         outdir=os.path.abspath(os.fspath(outdir)) if outdir is not None else None,
         to=to, writer_options=dict(writer_options or {}), force=force, dataset=dataset,
         keep_reports=keep_reports, reader=reader, encoding=encoding, max_bytes=max_bytes,
-        plugins=tuple(plugins),
+        config=config, plugins=tuple(plugins),
     )
     return run(inputs, outputs, options, engine=engine, jobs=jobs, on_done=on_done)
 

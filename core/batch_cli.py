@@ -14,17 +14,19 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
-from .batch import FAILED, SKIPPED, BatchOptions, Result, plan, run
-from .dataset import dataset_format, dataset_writer
-from .engine import Engine
 from .errors import UsageError
 from .naming import is_pattern
-from .pipeline import report_id_for
-from .progress import ProgressBar, wants_progress
+
+if TYPE_CHECKING:
+    from .batch import Result
+    from .engine import Engine
+
+# The batch machinery (multiprocessing, the dataset writers) is imported when a batch runs:
+# converting one report, the common command, starts without it.
 
 #: Exit status when some inputs failed (the others were converted).
 EXIT_SOME_FAILED = 1
@@ -74,9 +76,9 @@ class Summary:
     failed: list[Result] = attrs.field(factory=list)
 
     def add(self, result: Result) -> None:
-        if result.status == FAILED:
+        if result.status == "failed":
             self.failed.append(attrs.evolve(result, data=""))
-        elif result.status == SKIPPED:
+        elif result.status == "skipped":
             self.skipped += 1
         else:
             self.converted += 1
@@ -89,6 +91,11 @@ class Summary:
 
 def run_batch(args: argparse.Namespace, engine: Engine,
               writer_options: Mapping[str, str]) -> int:
+    from .batch import BatchOptions, plan, run
+    from .config import load_config
+    from .dataset import dataset_format, dataset_writer
+    from .progress import ProgressBar, wants_progress
+
     dataset = getattr(args, "dataset", None)
     if not args.output and not dataset:
         raise UsageError("converting a directory, a pattern or several reports needs "
@@ -104,6 +111,7 @@ def run_batch(args: argparse.Namespace, engine: Engine,
         outdir=os.path.abspath(args.output) if args.output else None,
         to=args.to, writer_options=dict(writer_options), force=args.force, dataset=fmt,
         keep_reports=False, reader=args.reader, encoding=args.encoding,
+        max_bytes=args.max_bytes, config=load_config(getattr(args, "config", None)),
         plugins=tuple(getattr(args, "plugins", None) or ()),
     )
     bar = ProgressBar(len(inputs)) if wants_progress(args.quiet) else None
@@ -168,6 +176,8 @@ def print_summary(summary: Summary, elapsed: float, *, quiet: bool = False,
 
 def warn_shared_ids(paths: Sequence[str], stream: TextIO | None = None) -> None:
     """The dataset tells reports apart by report_id (the file name stem): say if two share one."""
+    from .pipeline import report_id_for
+
     counts = Counter(report_id_for(p) for p in paths)
     shared = sorted(rid for rid, n in counts.items() if n > 1)
     if shared:

@@ -67,8 +67,6 @@ def run(args: argparse.Namespace) -> int:
     engine = engine_for(args)
     options = writer_options(args.to, args.config, parse_options(args.options), engine)
     if is_batch(args.input, args.dataset):
-        if args.max_bytes != DEFAULT_MAX_BYTES:  # until the batch options carry it
-            raise UsageError("--max-bytes applies to one report; a batch uses the default")
         if args.strict:
             raise UsageError("--strict converts one report; check many with `gongkai check`")
         return run_batch(args, engine, options)
