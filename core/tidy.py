@@ -1,7 +1,7 @@
 """The tidy cell table of contract.md, and the table grids shared by every tabular output.
 
 * :func:`tidy_rows` — one row per cell (``report_id,table,row,column,value,unit,raw,status,line``);
-* :data:`TIDY_COLUMNS` and :func:`csvw_metadata` — the same table described for CSV on the Web;
+* :func:`tidy_columns` and :func:`csvw_metadata` — the same table described for CSV on the Web;
 * :func:`grid` and :func:`label` — a table as rows × columns in template order with the labels
   of :mod:`gongkai.codes`, for the outputs a person reads (wide CSV, Markdown).
 """
@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import attrs
@@ -31,9 +32,17 @@ def _pattern(values: list[str]) -> str:
     return "|".join(values)
 
 
-def _tidy_columns() -> tuple[TidyColumn, ...]:
+#: The tidy table's column names, in contract order.
+COLUMNS = ("report_id", "table", "row", "column", "value", "unit", "raw", "status", "line")
+#: The columns that identify a row of the tidy table.
+PRIMARY_KEY = ("report_id", "table", "row", "column")
+
+
+@cache
+def tidy_columns() -> tuple[TidyColumn, ...]:
+    """The tidy table's columns with their types (built on first use: it reads the codes)."""
     codes = load_codes()
-    return (
+    columns = (
         TidyColumn("report_id", "string", True,
                    "Stable id of the report: the input's file name up to its first dot."),
         TidyColumn("table", {"base": "string", "format": _pattern(list(codes.table_codes))},
@@ -51,14 +60,8 @@ def _tidy_columns() -> tuple[TidyColumn, ...]:
         TidyColumn("line", "nonNegativeInteger", True,
                    "1-based line of the cell in the input; 0 when the input has no lines."),
     )
-
-
-#: The tidy table's columns, in contract order, with their types.
-TIDY_COLUMNS: tuple[TidyColumn, ...] = _tidy_columns()
-#: The tidy table's column names, in contract order.
-COLUMNS = tuple(c.name for c in TIDY_COLUMNS)
-#: The columns that identify a row of the tidy table.
-PRIMARY_KEY = ("report_id", "table", "row", "column")
+    assert tuple(c.name for c in columns) == COLUMNS
+    return columns
 
 
 def format_number(value: Number | None) -> str:
@@ -99,7 +102,7 @@ def csvw_metadata(url: str, *, title: str = "") -> dict[str, Any]:
     sit side by side, as ``csv-metadata.json`` does).
     """
     columns = []
-    for c in TIDY_COLUMNS:
+    for c in tidy_columns():
         column: dict[str, Any] = {"name": c.name, "titles": c.name, "datatype": c.datatype,
                                   "required": c.required, "dc:description": c.description}
         columns.append(column)

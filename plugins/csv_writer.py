@@ -21,7 +21,16 @@ from gongkai.codes import load_codes
 from gongkai.errors import UsageError
 from gongkai.model import Report, Status, Table
 from gongkai.plugin_types import Writer, WriterOption
-from gongkai.tidy import COLUMNS, csvw_metadata, format_number, grid, label, table_label, tidy_rows
+from gongkai.tidy import (
+    COLUMNS,
+    Grid,
+    csvw_metadata,
+    format_number,
+    grid,
+    label,
+    table_label,
+    tidy_rows,
+)
 from gongkai.writer_options import flag
 
 NAME = "csv"
@@ -49,7 +58,7 @@ def _tables(report: Report, options: Mapping[str, str]) -> list[Table]:
     return [t for t in report.tables if t.code == wanted]
 
 
-def _wide_cell(table: Table, row: str, column: str, g) -> str:
+def _wide_cell(g: Grid, row: str, column: str) -> str:
     cell = g.cell(row, column)
     if cell is None:  # the template has no such cell
         return ""
@@ -66,7 +75,7 @@ def wide_rows(table: Table) -> Iterable[list[str]]:
     yield [*WIDE_HEAD, *(neutralise(label(table.code, "column", c)) for c in g.columns)]
     for row in g.rows:
         yield [row, neutralise(label(table.code, "row", row)),
-               *(_wide_cell(table, row, c, g) for c in g.columns)]
+               *(_wide_cell(g, row, c) for c in g.columns)]
 
 
 def _wide_title(table: Table) -> str:
@@ -75,10 +84,9 @@ def _wide_title(table: Table) -> str:
 
 def write(report: Report, stream: TextIO, options: Mapping[str, str]) -> None:
     wide = flag(options, "wide", writer=NAME)
-    bom_default = wide  # a spreadsheet (Excel) needs the BOM to read UTF-8
-    if options.get("bom", "auto").strip().lower() not in ("", "auto"):
-        bom_default = flag(options, "bom", writer=NAME)
-    if bom_default:
+    # "auto": a BOM for the spreadsheet form only (Excel needs it to read UTF-8).
+    auto = options.get("bom", "auto").strip().lower() in ("", "auto")
+    if wide if auto else flag(options, "bom", writer=NAME):
         stream.write("\ufeff")
     out = csv.writer(stream, lineterminator="\n")
     tables = _tables(report, options)

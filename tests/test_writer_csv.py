@@ -163,3 +163,13 @@ def test_csvw_with_wide_is_refused(tmp_path):
     assert main(["convert", str(seed_path("000")), "--to", "csv", "-O", "csvw=true",
                  "-O", "wide=true", "-o", str(tmp_path / "w.csv")]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("options,bom", [
+    ({}, False), ({"wide": "true"}, True), ({"wide": "true", "bom": "false"}, False),
+    ({"bom": "true"}, True), ({"bom": "auto"}, False),
+])
+def test_byte_order_mark_only_where_asked(options, bom):
+    text = gongkai.dumps(sample_report(), "csv", options=options)
+    assert text.startswith("\ufeff") is bom
+    assert text.count("\ufeff") == int(bom)

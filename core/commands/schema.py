@@ -7,8 +7,6 @@ import json
 import sys
 
 from ..output import atomic_writer
-from ..schema import dumps_schema
-from ..tidy import csvw_metadata
 
 
 def add_parser(sub) -> None:
@@ -28,6 +26,9 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..schema import dumps_schema  # only here: keeps `gongkai` start-up light
+    from ..tidy import csvw_metadata
+
     if args.csvw:
         text = json.dumps(csvw_metadata(args.url), ensure_ascii=False, indent=2) + "\n"
     else:
