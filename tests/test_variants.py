@@ -292,3 +292,18 @@ def test_locate_follows_nested_arrays_of_tables():
     assert locate(text, ("layout", 1, "aliases", "x")) == 15
     assert locate(text, ("layout", 1, "extends")) == 8
     assert locate(text, ("variant", "name")) == 2
+
+
+def test_cli_variant_with_check_and_with_many_reports(tmp_path, capsys):
+    assert main(["check", str(WUHAN), "--format", "json"]) == 1
+    assert "row-unknown" in capsys.readouterr().out
+    main(["check", str(WUHAN), "--format", "json", "--variant", str(HUBEI)])
+    assert "row-unknown" not in capsys.readouterr().out
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / WUHAN.name).write_bytes(WUHAN.read_bytes())
+    out = tmp_path / "out"
+    assert main(["convert", str(inputs), "-o", str(out), "--to", "csv", "-j", "1", "-q",
+                 "--variant", str(HUBEI)]) == 0
+    (written,) = out.iterdir()
+    assert "proactive,other_documents,total_published,255" in written.read_text("utf-8")
