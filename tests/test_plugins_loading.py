@@ -63,7 +63,7 @@ def test_a_plugin_that_fails_to_import_is_skipped_with_a_warning_naming_it(dists
     with pytest.warns(PluginWarning, match=r"plugin 'broken' skipped: failed to import "
                                            r"gk_broken: RuntimeError: boom"):
         engine = Engine()
-    assert "broken" not in engine.info and ("broken", pytest.approx) != engine.skipped
+    assert "broken" not in engine.info
     assert [n for n, _ in engine.skipped] == ["broken"]
     assert engine.registry.get("writers", "csv") is not None  # the rest still loads
 
