@@ -24,6 +24,7 @@ INFERRED = "(推算 {value})"  # restored from an identity; the source lacks it
 
 #: Characters that Markdown may read as markup inside a line; escaped with a backslash.
 _INLINE = re.compile(r"([\\`*_\[\]|~#>])")
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9_.\-/]+")
 #: What starts a list, a heading or a rule at the start of a paragraph.
 _BLOCK_START = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+=])")
 
@@ -42,8 +43,20 @@ def paragraph(text: str) -> str:
 
 
 def cell_text(text: str) -> str:
-    """Text inside a GFM table cell: escaped, its line breaks kept as <br>."""
+    """Text inside a GFM table cell or a list item: escaped, its line breaks kept as <br>
+    (every separator Python splits lines on, which covers those Markdown knows)."""
     return "<br>".join(inline(part.strip()) for part in text.splitlines()) if text else ""
+
+
+def one_line(text: str) -> str:
+    """Text for a heading, which must stay on one line: escaped, line breaks as spaces."""
+    return " ".join(inline(part.strip()) for part in text.splitlines() if part.strip())
+
+
+def code(text: str) -> str:
+    """An identifier shown as code when it is a plain one; otherwise escaped text (a code
+    span cannot hold a backtick or a line break, and a | in one still splits a GFM cell)."""
+    return f"`{text}`" if _PLAIN_CODE.fullmatch(text) else cell_text(text)
 
 
 def shown(cell: Cell | None) -> str:
@@ -73,8 +86,8 @@ def grid_lines(table: Table, g: Grid) -> list[str]:
 
 
 def table_lines(table: Table, level: int) -> list[str]:
-    title = (f"{'#' * level} 表:{inline(table_label(table.code))}(`{table.code}`,"
-             f"{inline(table.template)} 模板,第 {table.line_start}–{table.line_end} 行)")
+    title = (f"{'#' * level} 表:{one_line(table_label(table.code))}({code(table.code)},"
+             f"{one_line(table.template)} 模板,第 {table.line_start}–{table.line_end} 行)")
     lines = [title, ""]
     for g in blocks(table):  # one GFM table per run of rows sharing their columns
         lines += [*grid_lines(table, g), ""]
@@ -87,7 +100,7 @@ def _heading(section: Section, level: int) -> str:
         number = f"({number})"
     elif number:
         number += "、"
-    return f"{'#' * level} {inline(number + section.title)}".rstrip()
+    return f"{'#' * level} {one_line(number + section.title)}".rstrip()
 
 
 def _place_tables(sections: tuple[Section, ...], tables: Iterable[Table]
@@ -131,19 +144,19 @@ def metadata_lines(report: Report) -> list[str]:
         (m.agency, f"{m.year}年" if m.year else "", "政府信息公开工作年度报告"))
     templates = ", ".join(f"{k} {v}" for k, v in m.templates.items())
     fields = [
-        ("报告编号 report_id", f"`{m.report_id}`"),
-        ("标题 title", inline(m.title)),
-        ("机关 agency", inline(m.agency)),
+        ("报告编号 report_id", code(m.report_id)),
+        ("标题 title", cell_text(m.title)),
+        ("机关 agency", cell_text(m.agency)),
         ("年度 year", "" if m.year is None else str(m.year)),
-        ("发布 published", inline(m.published)),
-        ("落款 signed", inline(m.signed)),
-        ("来源 source", inline(m.source_path)),
-        ("文字 script", inline(m.script)),
-        ("编码 encoding", inline(m.encoding)),
-        ("模板 templates", inline(templates)),
-        ("数据版本 schema_version", inline(report.schema_version)),
+        ("发布 published", cell_text(m.published)),
+        ("落款 signed", cell_text(m.signed)),
+        ("来源 source", cell_text(m.source_path)),
+        ("文字 script", cell_text(m.script)),
+        ("编码 encoding", cell_text(m.encoding)),
+        ("模板 templates", cell_text(templates)),
+        ("数据版本 schema_version", cell_text(report.schema_version)),
     ]
-    return [f"# {inline(title)}", "", _row(["字段", "值"]), _row(["---", "---"]),
+    return [f"# {one_line(title)}", "", _row(["字段", "值"]), _row(["---", "---"]),
             *(_row([k, v]) for k, v in fields), ""]
 
 
@@ -152,9 +165,9 @@ def diagnostic_line(d: Diagnostic) -> str:
     if d.lines:
         where += (", " if where else "") + "另见第 " + ", ".join(map(str, d.lines)) + " 行"
     cells = "; ".join(
-        f"{inline(label(r.table, 'row', r.row))} / {inline(label(r.table, 'column', r.column))}"
-        f" (`{r}`)" for r in d.cells)
-    parts = [f"**{d.severity.value}** `{d.code}`", where, inline(d.message)]
+        f"{cell_text(label(r.table, 'row', r.row))} / "
+        f"{cell_text(label(r.table, 'column', r.column))} ({code(str(r))})" for r in d.cells)
+    parts = [f"**{d.severity.value}** {code(d.code)}", where, cell_text(d.message)]
     if cells:
         parts.append("单元格:" + cells)
     return "- " + " — ".join(p for p in parts if p)

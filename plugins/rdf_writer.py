@@ -244,7 +244,8 @@ def write(report: Report, stream: TextIO, options: Mapping[str, str]) -> None:
     graph = build_graph(report, base)
     text = _json_ld(graph) if fmt == "json-ld" else graph.serialize(format=FORMATS[fmt])
     if fmt == "nt":  # N-Triples has no order; sorted, the same report gives the same file
-        text = "".join(sorted(text.splitlines(keepends=True)))
+        # Split on "\n" only: a literal may hold other line separators (U+2028, \x85...).
+        text = "".join(sorted(line + "\n" for line in text.split("\n") if line))
     stream.write(text if text.endswith("\n") else text + "\n")
 
 
