@@ -28,6 +28,7 @@ from .labels import contains_marker, label_key
 from .layout import Layout, RowLayout, Vocabulary
 from .model import Cell, CellRef, Diagnostic, Section, Severity, Status, Table
 from .parse import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
+from .segment import segment
 from .values import header_unit, parse_value
 
 # Cell texts repeat across a corpus (0, 1, /...) and ParsedValue is frozen: memoised.
@@ -46,9 +47,12 @@ class LayoutChoice:
 class RawText:
     """The decoded input before normalization, for each cell's raw text and source line."""
 
-    def __init__(self, text: str, locate: Callable[[int], int] = lambda n: n):
+    def __init__(self, text: str, locate: Callable[[int], int] = lambda n: n,
+                 positional: bool = True):
         self.lines = text.split("\n")
         self.locate = locate
+        #: Whether a row's cells stand in their columns (see Source.positional).
+        self.positional = positional
         # Each line split once: splitting it again for every cell is quadratic on a line of
         # thousands of cells.
         self._parts: dict[int, list[str]] = {}
@@ -146,14 +150,23 @@ class Interpreter:
                             continue
                         pieces[kind].extend(tokens)
                         hint = kind
+        # Labels broken over cells (PDF text, OCR) are put back together first: the layout
+        # is chosen, and the rows read, by whole labels.
+        found = {t.code: segment(pieces[t.code], self.vocab[t.code])
+                 for t in self.codes.tables if pieces.get(t.code)}
+        # A table whose labels fit two templates equally (an excerpt that stops before the
+        # rows that differ) follows the template the report's other tables clearly have.
+        clear = [c.layout.template for code, tokens in found.items()
+                 for c, decisive in [self.choose(self.codes.table(code), tokens)] if decisive]
+        prefer = max(set(clear), key=clear.count) if clear else ""
         tables = []
         for tcodes in self.codes.tables:
-            tokens = pieces.get(tcodes.code)
+            tokens = found.get(tcodes.code)
             if not tokens:
                 diags.append(_diag(Severity.WARNING, "table-missing",
                                    f"table {tcodes.code!r} ({tcodes.zh}) was not found", 0))
                 continue
-            table, table_diags = self._table(tcodes, tokens, raw)
+            table, table_diags = self._table(tcodes, tokens, raw, prefer)
             if table is not None:
                 tables.append(table)
             diags.extend(table_diags)
@@ -166,15 +179,18 @@ class Interpreter:
                 return t.code
         return None
 
-    def _kinds(self, text: str) -> set[str]:
-        return {k for k, v in self.vocab.items() if v.resolve(text).role != "unknown"}
+    def _kinds(self, text: str, columns: bool = True) -> set[str]:
+        roles = ("row", "marker", "column") if columns else ("row", "marker")
+        return {k for k, v in self.vocab.items() if v.resolve(text).role in roles}
 
     def _split(self, block: TableBlock, hint: str | None):
         """Cut a table block where its labels begin to speak of another table."""
         current, tokens = hint, []
         for token in block.cells():
             if token.kind == "label":
-                kinds = self._kinds(token.text)
+                # Under a heading that names the table, a column label alone (其他, 总计: a
+                # header word of another table too) does not start another table.
+                kinds = self._kinds(token.text, columns=current is None)
                 if len(kinds) == 1 and (kind := next(iter(kinds))) != current:
                     # A single label of another table inside a row (an unparsed cell) does
                     # not start a table; a label that heads a row or a header does.
@@ -185,7 +201,17 @@ class Interpreter:
         if tokens:
             yield current, tokens
 
-    def choose_layout(self, tcodes: TableCodes, tokens: Iterable[CellToken]) -> LayoutChoice:
+    def choose_layout(self, tcodes: TableCodes, tokens: Iterable[CellToken],
+                      prefer: str = "") -> LayoutChoice:
+        """The layout whose rows and columns fit the table's labels best."""
+        return self.choose(tcodes, tokens, prefer)[0]
+
+    def choose(self, tcodes: TableCodes, tokens: Iterable[CellToken],
+               prefer: str = "") -> tuple[LayoutChoice, bool]:
+        """The best layout, and whether it fits better than every layout of another template.
+
+        Ties are broken by ``prefer`` (a template), then by priority and name.
+        """
         vocab = self.vocab[tcodes.code]
         rows: set[str] = set()
         columns: set[str] = set()
@@ -196,20 +222,34 @@ class Interpreter:
                     label.code
                 )
 
-        def score(choice: LayoutChoice) -> tuple[int, int, str]:
+        def fit(layout: Layout) -> int:
+            score = len(rows & set(layout.row_codes)) - len(rows - set(layout.row_codes))
+            return score + len(columns & layout.column_codes) - len(columns - layout.column_codes)
+
+        def score(choice: LayoutChoice) -> tuple[int, bool, int, str]:
             layout = choice.layout
-            fit = len(rows & set(layout.row_codes)) - len(rows - set(layout.row_codes))
-            fit += len(columns & layout.column_codes) - len(columns - layout.column_codes)
-            return fit, layout.priority, layout.name
+            return fit(layout), layout.template == prefer, layout.priority, layout.name
 
-        return max(self.layouts[tcodes.code], key=score)
+        best = max(self.layouts[tcodes.code], key=score)
+        rivals = [fit(c.layout) for c in self.layouts[tcodes.code]
+                  if c.layout.template != best.layout.template]
+        return best, all(r < fit(best.layout) for r in rivals)
 
-    def _table(self, tcodes: TableCodes, tokens: list[CellToken], raw: RawText):
+    def _table(self, tcodes: TableCodes, tokens: list[CellToken], raw: RawText,
+               prefer: str = ""):
         if not self.layouts.get(tcodes.code):
             return None, [_diag(Severity.ERROR, "layout-missing",
                                 f"no layout is registered for table {tcodes.code!r}", 0)]
-        choice = self.choose_layout(tcodes, tokens)
+        choice, decisive = self.choose(tcodes, tokens, prefer)
         reader = _TableReader(tcodes, choice.layout, self.vocab[tcodes.code], raw)
+        templates = {c.layout.template for c in self.layouts[tcodes.code]}
+        if not decisive and len(templates) > 1:
+            reader.diagnostics.append(_diag(
+                Severity.INFO, "template-undecided",
+                f"{tcodes.code}: its labels fit templates {', '.join(sorted(templates))} "
+                f"equally well; read as {choice.layout.template}"
+                + (" like the report's other tables" if prefer else ""),
+                raw.locate(tokens[0].line)))
         if choice.layout.shape == "grid":
             reader.read_grid(tokens)
         else:
@@ -246,6 +286,9 @@ class _TableReader:
         headers: list[str] = []
         units: dict[str, str] = {}
         after_row = True
+        # Header cells are trusted to fix a row's columns only when no label that names
+        # nothing stands among them (a garbled header, or OCR's made-up 数据1…数据6).
+        garbled = pending = False
         i = 0
         while i < len(tokens):
             token = tokens[i]
@@ -258,22 +301,41 @@ class _TableReader:
                 continue
             label = self.vocab.resolve(token.text)
             row = self.layout.row(label.code) if label.role == "row" else None
+            if label.role == "unknown" and _followed_by_values(tokens, i + 1):
+                row = self._near_miss(token)
+                if row is None:
+                    i = self._skip_unknown_row(token, tokens, i + 1)
+                    pending = True
+                    continue
             if row is not None:
-                i = self._read_row(row, token, tokens, i + 1, headers, units)
-                after_row = True
+                i = self._read_row(row, token, tokens, i + 1, [] if garbled else headers, units)
+                after_row, pending = True, False
             elif label.role == "column":
                 if after_row:
-                    headers, units, after_row = [], {}, False
+                    headers, units, after_row, garbled = [], {}, False, pending
                 if label.code not in headers:
                     headers.append(label.code)
                 units[label.code] = header_unit(token.text) or units.get(label.code, "")
                 i += 1
-            elif label.role == "unknown" and _followed_by_values(tokens, i + 1):
-                i = self._skip_unknown_row(token, tokens, i + 1)
             else:
                 if contains_marker(token.text, _HEADER_RESETS):
-                    headers, units, after_row = [], {}, False
+                    headers, units, after_row, garbled = [], {}, False, False
+                elif label.role == "unknown":
+                    pending = True
+                    garbled = garbled or not after_row
                 i += 1
+
+    def _near_miss(self, token: CellToken) -> RowLayout | None:
+        """The row a misspelt row label clearly means (with a diagnostic), else None."""
+        found = self.vocab.closest_row(token.text)
+        row = self.layout.row(found[0]) if found else None
+        if found and row is not None and row.code not in self.row_lines:
+            self._diag(Severity.WARNING, "label-fuzzy",
+                       f"row label {self.raw.cell(token)!r} is not a label of the template; "
+                       f"read as row {row.code!r} ({found[1]}), the one label it nearly spells",
+                       token, cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
+            return row
+        return None
 
     def _read_row(self, row: RowLayout, label: CellToken, tokens: list[CellToken], i: int,
                   headers: list[str], units: dict[str, str]) -> int:
@@ -285,10 +347,16 @@ class _TableReader:
                        f"row {row.code!r} appears again (first on line "
                        f"{self.row_lines[row.code]}); the repeat is ignored", label)
             return _skip_values(tokens, i)
-        self.row_lines[row.code] = self.raw.locate(label.line)
+        start = i
+        # A row written on its label's line takes no text from the lines after it (a caption,
+        # the next row's broken label); a label alone on its line (one cell per line) takes
+        # the cells on the lines after it, text included.
+        one_line = i < len(tokens) and tokens[i].line == label.line
         taken: list[tuple[CellToken, bool]] = []
         while len(taken) < len(columns) and i < len(tokens):
             token = tokens[i]
+            if token.kind == "label" and one_line and token.line != label.line:
+                break
             if token.kind == "label":
                 if self.vocab.resolve(token.text).role != "unknown":
                     break
@@ -296,6 +364,29 @@ class _TableReader:
             else:
                 taken.append((token, False))
             i += 1
+        if taken and all(is_text for _, is_text in taken) and all(
+                t.line != label.line for t, _ in taken):
+            # Only text follows, on other lines: the label is a caption over a table of its
+            # own (OCR's "### 一、本年新收…" over "类别 | 数据1 | …"), not this row.
+            return start
+        self.row_lines[row.code] = self.raw.locate(label.line)
+        extra = []
+        while i < len(tokens) and tokens[i].kind != "label":
+            if tokens[i].kind == "value":
+                extra.append(tokens[i])
+            i += 1
+        short = len(taken) < len(columns) or any(t.line == label.line for t in extra)
+        if one_line and short and not self.raw.positional:
+            # A row of a page's text with fewer (or more) cells than its columns: a blank cell
+            # leaves no trace there, so which is missing (or extra) cannot be known.
+            found = [self.raw.cell(t) for t, _ in taken] + [
+                self.raw.cell(t) for t in extra if t.line == label.line]
+            self._diag(Severity.WARNING, "cells-ambiguous",
+                       f"row {row.code!r} has {len(found)} cells for its {len(columns)} "
+                       f"columns ({', '.join(found)}); which is missing or extra cannot be "
+                       "told, so none was read", label,
+                       cells=[CellRef(self.tcodes.code, row.code, c) for c in columns])
+            return i
         for column, (token, is_text) in zip(columns, taken, strict=False):
             self._add_cell(row.code, column, token, units.get(column, ""), unparsed=is_text)
         if len(taken) < len(columns):
@@ -304,15 +395,10 @@ class _TableReader:
                        f"row {row.code!r} has {len(taken)} of {len(columns)} cells; "
                        f"missing: {', '.join(missing)}", label,
                        cells=[CellRef(self.tcodes.code, row.code, c) for c in missing])
-        extra = []
-        while i < len(tokens) and tokens[i].kind != "label":
-            if tokens[i].kind == "value":
-                extra.append(self.raw.cell(tokens[i]))
-            i += 1
         if extra:
             self._diag(Severity.WARNING, "values-extra",
                        f"row {row.code!r} has more values than its {len(columns)} columns; "
-                       f"ignored: {', '.join(extra)}", label)
+                       f"ignored: {', '.join(self.raw.cell(t) for t in extra)}", label)
         return i
 
     def _skip_unknown_row(self, label: CellToken, tokens: list[CellToken], i: int) -> int:

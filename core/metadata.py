@@ -6,7 +6,9 @@ Where each comes from, in order of trust:
 * agency: the title (``太仆寺旗2019年政府信息公开工作年度报告``), else a signature — a short
   line right before a date line (``驻马店市公共资源交易中心`` / ``2020年1月20日``), else the
   opening sentence (``2023年,天水市公共资源交易中心在…``);
-* year: the title, else the opening sentence's ``2019年``, else the year before publication;
+* year: the title, else the opening sentence's ``2019年``, else a first line naming the year's
+  disclosure work (``现将我局2020年度政府信息公开情况报告如下``), else the year before
+  publication;
 * published: a crawler header (``时间:2020年01月31日``), else the signature date.
 
 Everything here works on the normalized (simplified) text; nothing is guessed beyond these
@@ -30,13 +32,15 @@ _TITLE_AGENCY = re.compile(
 _TITLE_YEAR_FIRST = re.compile(
     r"^(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<agency>.{2,40}?)政府信息公开"
 )
+_YEAR_OF_REPORT = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开)")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _CRAWLER = re.compile(r"(?:时间|发布时间|发布日期|日期)\s*[:：]\s*" + _DATE.pattern)
 _OPENING = re.compile(
     r"^(?P<year>(?:19|20)\d{2})\s*年(?:度|以来)?\s*[,，]?\s*(?P<rest>.*)$"
 )
 _AGENCY_SUFFIX = (
-    r"(?:人民政府办公室|人民政府|办公室|委员会|中心|管理局|局|厅|院|署|办|街道办事处|街道|"
+    r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|中心|管理局|局|厅|院|署|办|"
+    r"街道办事处|街道|"
     r"管理委员会|管委会|公司|总队|支队|大队)"
 )
 _OPENING_AGENCY = re.compile(rf"^(?P<agency>[\u4e00-\u9fff]{{2,30}}?{_AGENCY_SUFFIX})")
@@ -56,8 +60,7 @@ def find_metadata(doc: ParsedDocument) -> Found:
     lines = [b for s in doc.all_sections() for b in s.blocks if isinstance(b, Line)]
     head = lines[:8]
 
-    title = next((ln.text for ln in head if _TITLE.search(ln.text) and len(ln.text) <= 60), "")
-    agency, year = _from_title(title)
+    title, agency, year = _find_title(head)
 
     published = ""
     for ln in head:
@@ -84,10 +87,41 @@ def find_metadata(doc: ParsedDocument) -> Found:
             if a and not m["rest"].startswith(("我", "本")):
                 agency = a["agency"]
 
+    if year is None:
+        # "关于做好2020年政府信息公开年度报告编制…", "现将我局2020年度政府信息公开情况报告如下"
+        year = next((int(m["year"]) for ln in head if (m := _YEAR_OF_REPORT.search(ln.text))),
+                    None)
     published = published or signed
     if year is None and published:
         year = int(published[:4]) - 1
     return Found(title=title, agency=agency, year=year, published=published, signed=signed)
+
+
+def _find_title(head: list[Line]) -> tuple[str, str, int | None]:
+    """The title among the first lines, with the agency and year it names.
+
+    A title may be broken over two lines (``2025 年上海市人民政府办公厅政府信息公开`` /
+    ``工作年度报告``, as PDF text and its Markdown have it), and the agency may stand on the
+    line above a title that lacks it (``淮安市人民政府`` / ``2024 年政府信息公开工作年度报告``).
+    """
+    texts = [ln.text.strip() for ln in head]
+    for i, text in enumerate(texts):
+        title = text if _is_title(text) else ""
+        if not title and i + 1 < len(texts) and len(text) <= 40:
+            joined = text + texts[i + 1]
+            title = joined if _is_title(joined) and not _is_title(texts[i + 1]) else ""
+        if not title:
+            continue
+        agency, year = _from_title(title)
+        if not agency and i > 0 and _SIGNATURE.match(texts[i - 1]):
+            agency, title = texts[i - 1], texts[i - 1] + title
+        return title, agency, year
+    return "", "", None
+
+
+def _is_title(text: str) -> bool:
+    # A prose sentence naming the report (…工作年度报告格式的通知) is no title.
+    return bool(_TITLE.search(text)) and len(text) <= 60 and not re.search(r"[。《》,，]", text)
 
 
 def _from_title(title: str) -> tuple[str, int | None]:

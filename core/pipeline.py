@@ -105,7 +105,8 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
     doc = parse(text)
     interp = interpreter(engine)
     sections = interp.sections(doc)
-    tables, diagnostics = interp.tables(doc, RawText(source.text, source.source_line))
+    tables, diagnostics = interp.tables(
+        doc, RawText(source.text, source.source_line, positional=source.positional))
     if not tables and not any(s.key for s in sections):
         raise NotAReportError(
             "this is not a government information disclosure annual report: it has none of "

@@ -38,6 +38,10 @@ class Source:
     #: For each line of ``text``, the 1-based line of the input it comes from (0: none).
     #: Empty means "the same line number", as for the plain-text reader.
     line_map: tuple[int, ...] = ()
+    #: Whether each row's cells stand in their columns, blank ones written as empty cells (as
+    #: in pipe text and HTML). False for text laid out on a page (PDF text, Markdown made from
+    #: PDF), where a blank cell leaves no trace and a short row cannot be read by position.
+    positional: bool = True
 
     def source_line(self, line: int) -> int:
         if not self.line_map:

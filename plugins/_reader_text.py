@@ -196,9 +196,9 @@ class PipeTextBuilder:
     def add_cells(self, cells: Iterable[str], origin: int) -> None:
         self.add(" | ".join(protect(c).strip() for c in cells) + " |", origin)
 
-    def source(self, encoding: str) -> Source:
+    def source(self, encoding: str, positional: bool = True) -> Source:
         return Source(text="\n".join(self.lines), encoding=encoding,
-                      line_map=tuple(self.origins))
+                      line_map=tuple(self.origins), positional=positional)
 
 
 def to_pipe_text(lines: Sequence[TextLine], encoding: str) -> Source:
@@ -219,4 +219,5 @@ def to_pipe_text(lines: Sequence[TextLine], encoding: str) -> Source:
             out.add_cells(ln.cells, ln.line)
         else:
             out.add_cells([ln.text], ln.line)
-    return out.source(encoding)
+    # Blank cells leave no trace in a page's text: cells are not positional.
+    return out.source(encoding, positional=False)
