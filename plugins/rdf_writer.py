@@ -19,7 +19,6 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import TextIO
 from urllib.parse import quote
 
@@ -28,6 +27,7 @@ from gongkai.codes import load_codes
 from gongkai.errors import UsageError
 from gongkai.model import Report
 from gongkai.plugin_types import Writer, WriterOption
+from gongkai.tidy import format_number
 from gongkai.writer_options import choice
 
 NAME = "rdf"
@@ -226,7 +226,7 @@ def build_graph(report: Report, base: str = DEFAULT_BASE):
             g.add((obs, iri.dimension(table.code, "column"),
                    iri.concept(table.code, "column", cell.column)))
             value = (Literal(cell.value) if isinstance(cell.value, int)
-                     else Literal(Decimal(repr(cell.value)), datatype=XSD.decimal))
+                     else Literal(format_number(cell.value), datatype=XSD.decimal))
             g.add((obs, measure.obsValue, value))
             if cell.unit:
                 g.add((obs, attribute.unitMeasure, Literal(cell.unit, lang="zh")))

@@ -9,9 +9,10 @@ import io
 import subprocess
 import sys
 
+import attrs
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, SKOS, XSD
 
 import gongkai
 from gongkai.codes import load_codes
@@ -253,3 +254,18 @@ def test_rdflib_is_imported_only_when_the_rdf_writer_runs():
     result = subprocess.run([sys.executable, "-c", code, str(seed_path("000"))],
                             capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize("value", [0.00001, 1.5, 42780.0, 1e20, -3.25])
+def test_decimal_values_have_a_valid_lexical_form(value):
+    report = sample_report()
+    table = report.tables[0]
+    cells = tuple(attrs.evolve(c, value=value) if c.row == "regional.extra" else c
+                  for c in table.cells)
+    report = attrs.evolve(report, tables=(attrs.evolve(table, cells=cells),))
+    g = parsed(report, "nt")
+    obs = URIRef(f"{DEFAULT_BASE}report/sample/requests/regional.extra/total")
+    literal = g.value(obs, URIRef("http://purl.org/linked-data/sdmx/2009/measure#obsValue"))
+    assert literal.datatype == XSD.decimal and literal.ill_typed is False
+    assert "e" not in str(literal).lower()
+    assert float(literal.toPython()) == value
