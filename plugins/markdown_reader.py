@@ -17,9 +17,11 @@ from gongkai.plugin_types import Reader, ReadOptions, Source
 from gongkai.plugins._reader_text import CELLS, TextLine, classify, to_pipe_text
 
 EXTENSIONS = (".md", ".markdown")
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_SEPARATOR_BYTES = re.compile(rb"^\s*\|?\s*:?-{3,}:?\s*\|", re.MULTILINE)
+# No two adjacent parts of these may match the same blank: "\s*\|?\s*" on a run of blanks is
+# tried every way it can be split, which took minutes on 4 KB of blank lines.
+_SEPARATOR = re.compile(r"^\s*(?:\|\s*)?:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*(?:\|\s*)?$")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+_SEPARATOR_BYTES = re.compile(rb"^[ \t]*(?:\|[ \t]*)?:?-{3,}:?[ \t]*\|", re.MULTILINE)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
@@ -53,7 +55,8 @@ def markdown_line(text: str, line: int) -> TextLine:
         return TextLine(CELLS, text.strip(), line, cells=split_cells(text))
     m = _HEADING.match(text)
     if m:
-        return classify(_inline(m[2]), line, depth=len(m[1]))
+        title = m[2].rstrip().rstrip("#").rstrip()  # without a closing "##"
+        return classify(_inline(title), line, depth=len(m[1]))
     return classify(_inline(text), line)
 
 
