@@ -87,8 +87,9 @@ def identity_rule(id: str, severity: Severity, description: str,
 def check_equations(report: Report, equations: Iterable[Equation], rule_id: str,
                     severity: Severity) -> Iterator[Diagnostic]:
     """A finding for each equation whose cells all have values and whose sides differ."""
+    cells = _index(report)
     for eq in equations:
-        values = _values(report, eq.refs)
+        values = _values(cells, eq.refs)
         if values is None or any(v is None for v in values.values()):
             continue
         left = [values[r] for r in eq.left]
@@ -101,7 +102,7 @@ def check_equations(report: Report, equations: Iterable[Equation], rule_id: str,
                      f"{_side(eq.left, left)} ≠ {_side(eq.right, right)}"
                      f" (off by {_fmt(abs(sum(left) - sum(right)))})"),
             # The line is the first cell of the right side: the total, in gongkai's identities.
-            **_location(report, eq.refs, anchor=eq.right[0]),
+            **_location(cells, eq.refs, anchor=eq.right[0]),
         )
 
 
@@ -122,7 +123,7 @@ def validate(report: Report, *, engine: Engine, config: Config | None = None) ->
 
     restored: dict[CellRef, Diagnostic] = {}
     inferred_severity = settings[INFERRED]
-    if inferred_severity is not None:
+    if inferred_severity is not None and any(c.status in RESTORABLE for c in report.cells()):
         equations = [
             (c.item.id, eq)
             for c in rules
@@ -210,7 +211,7 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
     below zero (these are counts), and every equation it takes part in that is then fully known
     holds. Restored cells can determine others in turn (repeated until nothing changes).
     """
-    cells = {c.ref: c for c in report.cells()}
+    cells = _index(report)
     known: dict[CellRef, Number] = {}
     for ref, c in cells.items():
         value = _value(c)
@@ -260,7 +261,7 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
 
     if not derivations:
         return report, {}
-    findings = {ref: _inferred_finding(report, cells[ref], known, found, severity)
+    findings = {ref: _inferred_finding(cells, cells[ref], known, found, severity)
                 for ref, found in derivations.items()}
     tables = tuple(_restore(t, known, derivations) for t in report.tables)
     return attrs.evolve(report, tables=tables), findings
@@ -277,7 +278,8 @@ def _restore(table: Table, known: Mapping[CellRef, Number], restored: Iterable[C
     ))
 
 
-def _inferred_finding(report: Report, cell: Cell, known: Mapping[CellRef, Number],
+def _inferred_finding(cells: Mapping[CellRef, Cell], cell: Cell,
+                      known: Mapping[CellRef, Number],
                       found: list[tuple[str, Equation, Number]],
                       severity: Severity) -> Diagnostic:
     rule, eq, _ = found[0]
@@ -291,7 +293,7 @@ def _inferred_finding(report: Report, cell: Cell, known: Mapping[CellRef, Number
         message += f"; {', '.join(others)} {'gives' if len(others) == 1 else 'give'} the same"
     refs = (cell.ref, *(r for r in eq.refs if r != cell.ref))
     return Diagnostic(severity=severity, code=INFERRED, message=message, plugin=STAGE,
-                      **_location(report, refs, anchor=cell.ref))
+                      **_location(cells, refs, anchor=cell.ref))
 
 
 def _solve(eq: Equation, ref: CellRef, known: Mapping[CellRef, Number]) -> Number:
@@ -322,11 +324,26 @@ def _value(cell: Cell) -> Number | None:
     return 0 if cell.status is Status.PLACEHOLDER else None
 
 
-def _values(report: Report, refs: Iterable[CellRef]) -> dict[CellRef, Number | None] | None:
+_last_index: tuple[Report | None, dict[CellRef, Cell]] = (None, {})
+
+
+def _index(report: Report) -> dict[CellRef, Cell]:
+    """The report's cells by ref. Every identity rule checks the same report in turn, so the
+    last one is kept (compared by identity: a report is immutable)."""
+    global _last_index
+    last, index = _last_index
+    if last is not report:
+        index = {c.ref: c for c in report.cells()}
+        _last_index = (report, index)
+    return index
+
+
+def _values(cells: Mapping[CellRef, Cell], refs: Iterable[CellRef]
+            ) -> dict[CellRef, Number | None] | None:
     """The refs' values; None when a ref names a cell the report does not have."""
     out: dict[CellRef, Number | None] = {}
     for ref in refs:
-        cell = report.cell(ref.table, ref.row, ref.column)
+        cell = cells.get(ref)
         if cell is None:
             return None
         out[ref] = _value(cell)
@@ -373,14 +390,14 @@ def _side(refs: Sequence[CellRef], values: Sequence[Number]) -> str:
     return f"{text} = {_fmt(sum(values))}" if 1 < len(refs) <= 4 else text
 
 
-def _location(report: Report, refs: Sequence[CellRef], anchor: CellRef) -> dict:
+def _location(cells: Mapping[CellRef, Cell], refs: Sequence[CellRef], anchor: CellRef) -> dict:
     """``cells``; ``line``: the anchor cell's (else the first known); ``lines``: the others."""
     lines = []
     for ref in refs:
-        cell = report.cell(ref.table, ref.row, ref.column)
+        cell = cells.get(ref)
         if cell is not None and cell.line:
             lines.append(cell.line)
-    cell = report.cell(anchor.table, anchor.row, anchor.column)
+    cell = cells.get(anchor)
     line = cell.line if cell is not None and cell.line else min(lines, default=0)
     return {"cells": tuple(dict.fromkeys(refs)), "line": line,
             "lines": tuple(sorted(set(lines) - {line}))}

@@ -22,43 +22,50 @@ OUTCOME_PREFIXES = ("withheld.", "unable.", "not_handled.", "other.")
 OUTCOME_ROWS = ("granted", "partly_granted", "other")
 
 
-def _rows(table: Table) -> list[str]:
-    return list(dict.fromkeys(c.row for c in table.cells))
+class _Grid:
+    """A table's rows, columns and cells present, for making equations (looked up once)."""
+
+    def __init__(self, table: Table):
+        self.code = table.code
+        self.rows = list(dict.fromkeys(c.row for c in table.cells))
+        self.columns = list(dict.fromkeys(c.column for c in table.cells))
+        self.present = {(c.row, c.column) for c in table.cells}
 
 
-def _columns(table: Table) -> list[str]:
-    return list(dict.fromkeys(c.column for c in table.cells))
+def _grid(report: Report, code: str) -> _Grid | None:
+    table = report.table(code)
+    return None if table is None else _Grid(table)
 
 
-def _equation(table: Table, left: list[tuple[str, str]], right: list[tuple[str, str]],
+def _equation(table: _Grid, left: list[tuple[str, str]], right: list[tuple[str, str]],
               where: str, formula: str = "") -> Equation | None:
     """The equation over (row, column) pairs, or None when the table lacks one of the cells."""
-    refs = [CellRef(table.code, r, c) for r, c in left + right]
-    if any(table.cell(ref.row, ref.column) is None for ref in refs):
+    if any(pair not in table.present for pair in left + right):
         return None
+    refs = [CellRef(table.code, r, c) for r, c in left + right]
     return Equation(table=table.code, left=tuple(refs[:len(left)]),
                     right=tuple(refs[len(left):]), where=where, formula=formula)
 
 
 def column_identity(report: Report) -> Iterator[Equation]:
     """Every column: new + carried_over = total + carried_forward (printed in the header)."""
-    table = report.table(REQUESTS)
+    table = _grid(report, REQUESTS)
     if table is None:
         return
-    for column in _columns(table):
+    for column in table.columns:
         eq = _equation(table, [("new", column), ("carried_over", column)],
                        [("total", column), ("carried_forward", column)], f"column {column}")
         if eq is not None:
             yield eq
 
 
-def outcome_rows(table: Table) -> list[str]:
-    return [r for r in _rows(table) if r in OUTCOME_ROWS or r.startswith(OUTCOME_PREFIXES)]
+def outcome_rows(table: _Grid) -> list[str]:
+    return [r for r in table.rows if r in OUTCOME_ROWS or r.startswith(OUTCOME_PREFIXES)]
 
 
 def column_sum(report: Report) -> Iterator[Equation]:
     """Every column: the outcome rows (三、(一) to (六)) add up to (七)总计."""
-    table = report.table(REQUESTS)
+    table = _grid(report, REQUESTS)
     if table is None:
         return
     rows = outcome_rows(table)
@@ -67,7 +74,7 @@ def column_sum(report: Report) -> Iterator[Equation]:
     other = "other" if "other" in rows else "other.*"
     formula = ("granted + partly_granted + withheld.* + unable.* + not_handled.* + "
                f"{other} = total")
-    for column in _columns(table):
+    for column in table.columns:
         eq = _equation(table, [(r, column) for r in rows], [("total", column)],
                        f"column {column}", formula)
         if eq is not None:
@@ -75,13 +82,13 @@ def column_sum(report: Report) -> Iterator[Equation]:
 
 
 def _row_sums(report: Report, code: str, parts_of: str) -> Iterator[Equation]:
-    table = report.table(code)
+    table = _grid(report, code)
     if table is None:
         return
-    for row in _rows(table):
-        parts = [c for c in _columns(table) if c != "total"]
-        if code == REQUESTS:
-            parts = [c for c in parts if c == "natural_person" or c.startswith("legal_person.")]
+    parts = [c for c in table.columns if c != "total"]
+    if code == REQUESTS:
+        parts = [c for c in parts if c == "natural_person" or c.startswith("legal_person.")]
+    for row in table.rows:
         eq = _equation(table, [(row, c) for c in parts], [(row, "total")], f"row {row}",
                        f"{parts_of} = total")
         if eq is not None:

@@ -2,9 +2,10 @@
 
 The interpreter already reports, while reading, the tables it did not find (``table-missing``)
 and the cells without a number (``cell-empty``, ``cell-unparsed``, ``cells-missing``,
-``row-missing``). The completeness rules *cover* those codes: they never repeat them, their
-``[rules]`` setting grades or silences them, and they report the same facts for reports that
-did not come through the interpreter (built by a reader plugin or by hand).
+``row-missing``). The completeness rules *cover* those codes: their ``[rules]`` setting grades or
+silences them. They never repeat a fact a diagnostic already states (a cell it names, a table it
+says is absent), and they report the same facts for reports that did not come through the
+interpreter (built by a reader plugin or by hand).
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def tables_missing(report: Report) -> Iterator[Diagnostic]:
 
 
 def cells_missing(report: Report) -> Iterator[Diagnostic]:
-    stated = {ref for d in report.diagnostics if d.code in CELL_CODES for ref in d.cells}
+    # A cell a diagnostic already speaks about (cell-empty, cells-ambiguous...) is not repeated.
+    stated = {ref for d in report.diagnostics for ref in d.cells}
     for table in report.tables:
         by_row: dict[str, list[Cell]] = {}
         for cell in table.cells:

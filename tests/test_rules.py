@@ -278,3 +278,22 @@ def test_an_empty_cell_in_the_text_is_reported_once():
     r = convert(edit("002", l41=("54 |", "|")))
     assert [(d.code, d.line) for d in r.diagnostics] == [("cell-empty", 41)]
 
+
+
+def test_cells_missing_does_not_repeat_a_cell_any_diagnostic_names(seed_reports):
+    # e.g. the interpreter's cells-ambiguous: a row none of whose cells could be placed.
+    from gongkai.model import Diagnostic
+
+    (r,) = [r for stem, r in seed_reports.items() if stem.startswith("002")]
+    table = r.table("proactive")
+    ref = CellRef("proactive", "licensing", "decisions")
+    cells = tuple(attrs.evolve(c, value=None, status=Status.MISSING, raw="")
+                  if c.ref == ref else c for c in table.cells)
+    stated = Diagnostic(Severity.WARNING, "cells-ambiguous", "proactive: which is missing…",
+                        41, cells=(ref,))
+    built = attrs.evolve(r, tables=(attrs.evolve(table, cells=cells), *r.tables[1:]),
+                         diagnostics=(stated,))
+    assert validate(built, engine=default_engine()).diagnostics == (stated,)
+    alone = attrs.evolve(built, diagnostics=())
+    assert [d.code for d in validate(alone, engine=default_engine()).diagnostics] == [
+        "cells.missing"]
