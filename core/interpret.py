@@ -233,7 +233,8 @@ class Interpreter:
         best = max(self.layouts[tcodes.code], key=score)
         rivals = [fit(c.layout) for c in self.layouts[tcodes.code]
                   if c.layout.template != best.layout.template]
-        return best, all(r < fit(best.layout) for r in rivals)
+        # A table only one template describes (table four) says nothing about the others.
+        return best, bool(rivals) and all(r < fit(best.layout) for r in rivals)
 
     def _table(self, tcodes: TableCodes, tokens: list[CellToken], raw: RawText,
                prefer: str = ""):
@@ -375,6 +376,14 @@ class _TableReader:
             if tokens[i].kind == "value":
                 extra.append(tokens[i])
             i += 1
+        if not one_line and taken and not self.raw.positional:
+            doubt = self._apart_doubt(tokens, start - 1, taken, len(columns))
+            if doubt:
+                self._diag(Severity.WARNING, "cells-ambiguous",
+                           f"row {row.code!r}: its label stands on a line of its own and {doubt}"
+                           "; whose values follow cannot be told, so none was read", label,
+                           cells=[CellRef(self.tcodes.code, row.code, c) for c in columns])
+                return i
         short = len(taken) < len(columns) or any(t.line == label.line for t in extra)
         if one_line and short and not self.raw.positional:
             # A row of a page's text with fewer (or more) cells than its columns: a blank cell
@@ -400,6 +409,31 @@ class _TableReader:
                        f"row {row.code!r} has more values than its {len(columns)} columns; "
                        f"ignored: {', '.join(self.raw.cell(t) for t in extra)}", label)
         return i
+
+    def _apart_doubt(self, tokens: list[CellToken], at: int,
+                     taken: list[tuple[CellToken, bool]], width: int) -> str:
+        """Why values on the lines after a row label may not be that row's (page text only).
+
+        In a page's text a label broken over lines ends up apart from its values; they are
+        that label's only when it is the one label since the values before, and they are one
+        line of exactly the row's width.
+        """
+        k = at - 1
+        rivals = []
+        while k >= 0 and tokens[k].kind != "value":
+            t = tokens[k]
+            if t.kind == "label":
+                label = self.vocab.resolve(t.text)
+                if label.role == "unknown" or (label.role == "row" and self.layout.row(label.code)):
+                    rivals.append(t.text)
+            k -= 1
+        if rivals:
+            return f"other labels stand before it ({', '.join(reversed(rivals))})"
+        lines = {t.line for t, _ in taken}
+        on_line = sum(1 for t in tokens if t.kind != "label" and t.line in lines)
+        if len(lines) > 1 or on_line != width:
+            return f"the values after it are not one line of {width}"
+        return ""
 
     def _skip_unknown_row(self, label: CellToken, tokens: list[CellToken], i: int) -> int:
         j = _skip_values(tokens, i)

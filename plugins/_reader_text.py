@@ -175,8 +175,12 @@ def table_regions(lines: Sequence[TextLine]) -> list[bool]:
         end = start
         while end < len(lines) and lines[end].kind in (ROW, FRAGMENT, CELLS, BLANK, PAGE):
             end += 1
-        if any(ln.kind in (ROW, CELLS) for ln in lines[start:end]):
-            for i in range(start, end):
+        last = max((i for i in range(start, end) if lines[i].kind in (ROW, CELLS)), default=-1)
+        if last >= 0:
+            # Fragments after a blank line that follows the table's last row are the text
+            # after the table (a sub-heading, a short first line), not part of it.
+            blank = next((i for i in range(last, end) if lines[i].kind == BLANK), end)
+            for i in range(start, blank):
                 inside[i] = True
         start = end
     return inside
