@@ -29,7 +29,7 @@ from .engine import Engine
 from .errors import UsageError
 
 _MAGIC = re.compile(r"[*?[]")
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\ufffd]')
 _RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$")
 #: Bytes of UTF-8 a name part may take (file systems allow 255; room for the hash).
 MAX_PART_BYTES = 180
@@ -138,6 +138,8 @@ def _truncate(text: str, limit: int) -> str:
 
 def safe_part(part: str) -> str:
     """One path part as a harmless file name (never empty, ``.``/``..``, hidden or an option)."""
+    # Bytes of a name that are not UTF-8 (os.fsdecode gives them as surrogates) become "_".
+    part = part.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     part = unicodedata.normalize("NFC", part)
     part = _UNSAFE.sub("_", part).strip(" ")
     part = part.rstrip(".") if part not in (".", "..") else part

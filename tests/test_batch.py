@@ -126,6 +126,12 @@ def test_odd_characters_make_a_plain_file_name(part, expected):
     assert safe_part(part) == expected
 
 
+def test_bytes_of_a_name_that_are_not_utf8_become_underscores():
+    (name,) = names(os.fsdecode(b"report-\xff\xfe.txt"))
+    assert name.encode("utf-8").decode("utf-8") == name  # writable as a UTF-8 name
+    assert name.startswith("report-__")
+
+
 def test_long_names_are_cut_to_what_file_systems_take():
     (name,) = names("政" * 200 + ".txt")
     assert len(name.encode("utf-8")) <= 255
