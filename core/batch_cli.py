@@ -138,7 +138,7 @@ def run_batch(args: argparse.Namespace, engine: Engine,
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
-        print(f"gongkai: interrupted after {summary.done} of {summary.total} reports; every "
+        print(f"gongkai: interrupted after {finished} of {summary.total} reports; every "
               "file written is complete — run the same command again to go on",
               file=sys.stderr)
         raise
