@@ -99,10 +99,12 @@ class Interpreter:
                 return code
         return ""
 
-    def sections(self, doc: ParsedDocument) -> tuple[Section, ...]:
-        return tuple(self._section(block) for block in doc.all_sections())
+    def sections(self, doc: ParsedDocument,
+                 locate: Callable[[int], int] = lambda n: n) -> tuple[Section, ...]:
+        """The report's parts; ``locate`` maps pipe-text lines to input lines."""
+        return tuple(self._section(block, locate) for block in doc.all_sections())
 
-    def _section(self, block: SectionBlock) -> Section:
+    def _section(self, block: SectionBlock, locate: Callable[[int], int]) -> Section:
         intro: list[str] = []
         subsections: list[tuple[Line, list[str]]] = []
         for item in block.blocks:
@@ -118,14 +120,15 @@ class Interpreter:
         for i, (heading, text) in enumerate(subsections):
             end = subsections[i + 1][0].line - 1 if i + 1 < len(subsections) else block.line_end
             number, title = _split_subheading(heading.text)
-            subs.append(Section(number, "", title, "\n".join(text), heading.line, end))
+            subs.append(Section(number, "", title, "\n".join(text), locate(heading.line),
+                                locate(end)))
         return Section(
             number=block.number,
             key=self.section_key(block.title) if block.number else "",
             title=block.title,
             text="\n".join(intro),
-            line_start=block.line,
-            line_end=block.line_end,
+            line_start=locate(block.line),
+            line_end=locate(block.line_end),
             subsections=tuple(subs),
         )
 

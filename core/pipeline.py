@@ -104,7 +104,7 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
     text, facts = normalize(source.text, [(c.item, c.plugin) for c in engine.normalizers()])
     doc = parse(text)
     interp = interpreter(engine)
-    sections = interp.sections(doc)
+    sections = interp.sections(doc, source.source_line)
     tables, diagnostics = interp.tables(
         doc, RawText(source.text, source.source_line, positional=source.positional))
     if not tables and not any(s.key for s in sections):
