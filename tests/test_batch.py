@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -284,6 +285,29 @@ def test_an_error_keeps_its_class_location_and_attributes_across_processes(tmp_p
     assert bad.error.path == str(corpus / "x.txt")
     assert bad.error.format().startswith(str(corpus / "x.txt") + ": ")
     assert good.ok
+
+
+def test_finished_results_waiting_for_their_turn_are_bounded(tmp_path):
+    # Memory stays flat: however slowly results are consumed, only a window of inputs is
+    # converted ahead of the one the caller is at. (Empty files: they fail at once.)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in range(600):
+        (corpus / f"{i:04d}.txt").write_bytes(b"")
+    finished = 0
+
+    def on_done(count: int) -> None:
+        nonlocal finished
+        finished += count
+
+    ahead = []
+    for consumed, result in enumerate(convert_many([corpus], jobs=2, on_done=on_done), 1):
+        assert result.index == consumed - 1
+        ahead.append(finished - consumed)
+        if consumed == 1:
+            time.sleep(0.5)  # a slow consumer: the workers must not run far ahead of it
+    assert finished == consumed == 600
+    assert max(ahead) <= 2 * 16 * 4  # jobs x chunk x 4: the window
 
 
 def test_stopping_early_stops_the_workers(corpus):
