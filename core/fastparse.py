@@ -156,9 +156,9 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
     # One loop with local names: this is the hot path of a corpus conversion.
     matchers = [states[name].match for name in ("start", "prose", "table", "cell", "pipe", "eol")]
     fast_bar = blanks_then_bar()
-    count, rfind = text.count, text.rfind
+    count = text.count
     end = len(text)
-    pos, line, line_start = 0, 1, 0
+    pos, line = 0, 1
     state, after = _START, _PROSE_LINE
     sections: list[tuple[str, str, int, list]] = [("", "", 1, [])]
     blocks: list[Line | TableBlock] = sections[0][3]
@@ -186,7 +186,6 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
                 continue
             if kind == "_NL":
                 line += count("\n", start, pos)
-                line_start = rfind("\n", start, pos) + 1
                 if state == _IN_ROW:
                     rows.append(tuple(cells))
                     state = _TABLE_LINE
@@ -203,16 +202,17 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
                 rows, captions = [], []
             if kind == "$END":
                 break
+            # A cell's index is the number of "|" before it on its line: each cell before it
+            # closed with one, so it is len(cells) (0 here, at the line's start). Counting
+            # them in the line made a row of n cells cost n^2.
             if kind == "LABEL" or kind == "VALUE":
-                cells = [CellToken(kind.lower(), text[start:pos].strip(), line,
-                                   count("|", line_start, start))]
+                cells = [CellToken(kind.lower(), text[start:pos].strip(), line, 0)]
                 state = _NEED_PIPE
             elif kind == "PIPE":
-                cells = [CellToken("empty", "", line, count("|", line_start, start))]
+                cells = [CellToken("empty", "", line, 0)]
                 state = _IN_ROW
             elif kind == "OPEN_VALUE":  # a value alone on a line inside a table
-                rows.append((CellToken("value", text[start:pos].strip(), line,
-                                       count("|", line_start, start)),))
+                rows.append((CellToken("value", text[start:pos].strip(), line, 0),))
                 state, after = _NEED_NL, _TABLE_LINE
             elif kind == "HEADING":
                 value = text[start:pos].strip()
@@ -233,14 +233,14 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
                 raise _Stop
         elif state == _IN_ROW:
             if kind == "PIPE":
-                cells.append(CellToken("empty", "", line, count("|", line_start, start)))
+                cells.append(CellToken("empty", "", line, len(cells)))
             elif kind == "LABEL" or kind == "VALUE":
                 cells.append(CellToken(kind.lower(), text[start:pos].strip(), line,
-                                       count("|", line_start, start)))
+                                       len(cells)))
                 state = _NEED_PIPE
             elif kind in _OPEN:
                 cells.append(CellToken(_OPEN[kind], text[start:pos].strip(), line,
-                                       count("|", line_start, start)))
+                                       len(cells)))
                 rows.append(tuple(cells))
                 state, after = _NEED_NL, _TABLE_LINE
             else:
