@@ -46,6 +46,10 @@ _HEADING = re.compile(rf"^\s*(?P<n>[{_NUMERALS}]{{1,3}})\s*、\s*\S")
 #: A cell value a row ends with: a number (with its own note or unit glued on) or a placeholder.
 _VALUE = re.compile(r"^(?:[+\-]?\d[\d,]*(?:\.\d+)?%?|[/／\-－—–]{1,2}|无)$")
 _SENTENCE = re.compile(r"[。！？]")
+#: A Markdown table's separator row (``|---|:--:|``), or a horizontal rule.
+SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 #: A prose line fills the page: wider than any label fragment (in CJK character widths).
 PROSE_WIDTH = 26
 #: A row with one number is a row only when its label is short and has no comma: prose lines
@@ -120,6 +124,43 @@ def classify(text: str, line: int, depth: int = 0) -> TextLine:
     if _SENTENCE.search(stripped) or width(stripped) >= PROSE_WIDTH:
         return TextLine(PROSE, stripped, line, depth=depth)
     return TextLine(FRAGMENT, stripped, line, depth=depth)
+
+
+def inline(text: str) -> str:
+    """Markdown inline markup a converter leaves in text: ``<br>``, ``&nbsp;``, ``**bold**``."""
+    text = _BREAK.sub(" ", text).replace("&nbsp;", " ")
+    return _EMPHASIS.sub(r"\2", text).strip()
+
+
+def split_cells(line: str) -> tuple[str, ...]:
+    """``| a | b\\|c |`` -> ``("a", "b/c")``: a pipe row's cells."""
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
+    return tuple(inline(c.replace("\\|", "/")) for c in re.split(r"(?<!\\)\|", body))
+
+
+def page_lines(text: str, *, markdown: bool) -> list[TextLine]:
+    """The lines of a page's text, classified; pipe rows (a converter's tables) keep their
+    cells and separator rows go. With ``markdown``, ``#`` headings are unmarked and their
+    depth kept."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    out = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if SEPARATOR.match(line) and ("|" in line or markdown):
+            continue
+        if line.lstrip().startswith("|"):
+            out.append(TextLine(CELLS, line.strip(), n, cells=split_cells(line)))
+            continue
+        heading = _MD_HEADING.match(line) if markdown else None
+        if heading:
+            out.append(classify(inline(heading[2]), n, depth=len(heading[1])))
+        else:
+            out.append(classify(inline(line) if markdown else line, n))
+    return out
+
+
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 def heading_number(text: str) -> int:

@@ -13,11 +13,13 @@ import re
 from gongkai import hookimpl
 from gongkai.decode import decode, looks_binary
 from gongkai.plugin_types import Reader, ReadOptions, Source
-from gongkai.plugins._reader_text import classify, to_pipe_text
+from gongkai.plugins._reader_text import page_lines, to_pipe_text
 
 EXTENSIONS = (".pdf.txt",)
 _PAGE_LINE = re.compile(rb"^[ \t]*(?:-|\xe2\x80\x94|\xe2\x80\x93)[ \t]*\d{1,4}[ \t]*"
                         rb"(?:-|\xe2\x80\x94|\xe2\x80\x93)[ \t]*\r?$", re.MULTILINE)
+#: A line of pipe text: cells closed by "|", not a Markdown row (which starts with one).
+_PIPE_TEXT = re.compile(rb"^[ \t]*[^|\s][^\n]*\|[ \t]*\r?$", re.MULTILINE)
 #: A line of at least three numbers at its end, e.g. ``一、本年新收… 3001 53 0 0 61 4 3119``.
 _ROW_LINE = re.compile(rb"^[^|\n]*\S(?:[ \t]+[+\-]?\d[\d,.]*){3,}[ \t]*\r?$", re.MULTILINE)
 
@@ -27,8 +29,8 @@ def sniff(head: bytes, filename: str) -> float:
         return 0.0
     if filename.lower().endswith(EXTENSIONS):
         return 0.9
-    if head.count(b"|") > 3:
-        return 0.0  # cells already separated: pipe text or Markdown
+    if len(_PIPE_TEXT.findall(head)) > 3:
+        return 0.0  # cells closed by "|": the pipe text of the text reader
     score = 0.0
     if _PAGE_LINE.search(head):
         score += 0.5
@@ -38,10 +40,9 @@ def sniff(head: bytes, filename: str) -> float:
 
 
 def text_to_source(text: str, encoding: str) -> Source:
-    """PDF text (already decoded) to pipe text; also used by the PDF reader."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    lines = [classify(line, n) for n, line in enumerate(text.split("\n"), start=1)]
-    return to_pipe_text(lines, encoding)
+    """PDF text (already decoded) to pipe text; also used by the PDF reader. Pipe rows a
+    converter left (PDF text with Markdown tables) keep their cells."""
+    return to_pipe_text(page_lines(text, markdown=False), encoding)
 
 
 def read(data: bytes, options: ReadOptions) -> Source:
