@@ -320,3 +320,48 @@ def test_pdf_text_and_its_html_give_the_same_cells():
     assert count == 200
     from_html = gongkai.convert_bytes(html.encode(), filename="h.html")
     assert cells(from_html) == cells(from_text)
+
+
+# -- placeholders and blanks -------------------------------------------------------------------
+
+HEADER = ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+FORMS = [["规章", "/", "-", "—"], ["行政规范性文件", "无", "", "0"]]
+EXPECTED_FORMS = [("/", Status.PLACEHOLDER), ("-", Status.PLACEHOLDER),
+                  ("—", Status.PLACEHOLDER), ("无", Status.PLACEHOLDER), ("", Status.EMPTY),
+                  ("0", Status.OK)]
+
+
+def as_pipe_text(rows):
+    return "\n".join(" | ".join(r) + " |" for r in rows)
+
+
+def as_markdown(rows):
+    lines = ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join([lines[0], "|---|---|---|---|", *lines[1:]])
+
+
+def as_html(rows):
+    trs = "".join("<tr>" + "".join(f"<td>{c or '&nbsp;'}</td>" for c in r) + "</tr>"
+                  for r in rows)
+    return f"<html><body><p>二、主动公开政府信息情况</p><table>{trs}</table></body></html>"
+
+
+@pytest.mark.parametrize("render,filename", [
+    (as_pipe_text, "r.txt"), (as_markdown, "r.md"), (as_html, "r.html")])
+def test_placeholders_blanks_and_zero_stay_apart(render, filename):
+    body = render([HEADER, *FORMS])
+    text = body if filename.endswith(".html") else f"二、主动公开政府信息情况\n{body}\n"
+    report = gongkai.convert_bytes(text.encode(), filename=filename)
+    got = [(c.raw, c.status) for c in report.table("proactive").cells[:6]]
+    assert got == EXPECTED_FORMS
+    assert all(c.value is None for c in report.table("proactive").cells[:5])
+    assert report.cell("proactive", "normative_documents", "in_force").value == 0
+
+
+def test_placeholders_in_pdf_text():
+    # A blank cell leaves no trace in PDF text; the others are written and kept apart.
+    text = ("二、主动公开政府信息情况\n" + " ".join(HEADER)
+            + "\n规章 / - —\n行政规范性文件 无 0 0\n")
+    report = gongkai.convert_bytes(text.encode(), filename="r.pdf.txt")
+    got = [(c.raw, c.status) for c in report.table("proactive").cells[:6]]
+    assert got == [*EXPECTED_FORMS[:4], ("0", Status.OK), ("0", Status.OK)]
