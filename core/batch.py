@@ -271,6 +271,14 @@ def _results_in_pool(tasks: list[tuple[int, str, str | None]], options: BatchOpt
                 except cf.process.BrokenProcessPool:
                     broken.extend(chunk)
                     continue
+                except Exception as exc:  # a result that cannot be sent back (unpicklable)
+                    if len(chunk) > 1:
+                        suspects.extend(chunk)  # retried alone: only the culprit fails
+                    else:
+                        ready[chunk[0][0]] = _failed(chunk[0], "the worker could not send its "
+                                                     f"result back: {exc!r}")
+                        on_done(1)
+                    continue
                 for result in results:
                     ready[result[0]] = result
                 on_done(len(results))
@@ -302,11 +310,13 @@ def _executor(jobs: int, options: BatchOptions) -> cf.ProcessPoolExecutor:
                                   initializer=_init_worker, initargs=(options,))
 
 
-def _died(task: tuple[int, str, str | None]) -> tuple:
+def _failed(task: tuple[int, str, str | None], message: str) -> tuple:
     index, path, _ = task
-    error = GongkaiError("the worker process converting this input died (out of memory?)",
-                         path=path)
-    return index, FAILED, None, _pack_error(error, path), 0, ""
+    return index, FAILED, None, _pack_error(GongkaiError(message, path=path), path), 0, ""
+
+
+def _died(task: tuple[int, str, str | None]) -> tuple:
+    return _failed(task, "the worker process converting this input died (out of memory?)")
 
 
 def _results_here(tasks: list[tuple[int, str, str | None]], options: BatchOptions,

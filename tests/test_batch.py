@@ -347,6 +347,35 @@ def test_only_the_input_that_kills_its_worker_fails(tmp_path):
     assert "worker process" in results[3].error.message
 
 
+class Unsendable(GongkaiError):
+    """A plugin's error with an attribute that cannot cross to another process."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.callback = lambda: None
+
+
+class Thrower:
+    @hookimpl
+    def gongkai_add_readers(self, register):
+        def read(data, options) -> Source:
+            raise Unsendable("cannot read this")
+
+        register(Reader(name="thrower", description="raises", extensions=(),
+                        sniff=lambda head, name: 0.99 if head.startswith(b"THROW") else 0.0,
+                        read=read))
+
+
+def test_a_result_that_cannot_be_sent_back_fails_only_its_input(tmp_path):
+    files = {f"{i:02d}.txt": SEEDS[i % len(SEEDS)] for i in range(6)}
+    files["02.txt"] = b"THROW\n"
+    corpus = corpus_of(tmp_path / "c", files)
+    results = list(convert_many([corpus], jobs=2, engine=Engine(plugins=[Thrower()]),
+                                keep_reports=False))
+    assert [Path(r.path).name for r in results if not r.ok] == ["02.txt"]
+    assert "could not send its result back" in results[2].error.message
+
+
 # -- progress ---------------------------------------------------------------------------------
 
 
