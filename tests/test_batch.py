@@ -278,6 +278,19 @@ def test_worker_processes_give_the_same_results_in_the_same_order(corpus, tmp_pa
     assert [r.report for r in one] == [r.report for r in two]
 
 
+def test_spawned_workers_build_their_own_engine(tmp_path, monkeypatch):
+    # macOS and Windows start workers with spawn: nothing is inherited, all is sent or rebuilt.
+    import multiprocessing
+
+    monkeypatch.setattr(batch, "_context", lambda: multiprocessing.get_context("spawn"))
+    corpus = corpus_of(tmp_path / "c", {"a.txt": SEEDS[0], "b.txt": SEEDS[1], "c.txt": b""})
+    results = list(convert_many([corpus], jobs=2, dataset="csv", outdir=tmp_path / "out",
+                                to="csv"))
+    assert [r.status for r in results] == ["converted", "converted", "failed"]
+    assert results[0].report == gongkai.convert(corpus / "a.txt")
+    assert results[1].data and isinstance(results[2].error, InputError)
+
+
 def test_an_error_keeps_its_class_location_and_attributes_across_processes(tmp_path):
     corpus = corpus_of(tmp_path / "c", {"x.txt": b"", "y.txt": SEEDS[0]})
     (bad, good) = convert_many([corpus], jobs=2)
