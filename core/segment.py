@@ -32,6 +32,8 @@ from .parse import CellToken
 #: At most this many pieces are joined into one label, and at most this many characters.
 MAX_PIECES = 8
 MAX_CHARS = 80
+#: A cell of more words than this is prose, not labels: it is never split.
+MAX_WORDS = 24
 
 
 def segment(tokens: Sequence[CellToken], vocab: Vocabulary) -> list[CellToken]:
@@ -45,7 +47,8 @@ def _unknown(token: CellToken, vocab: Vocabulary) -> bool:
 def _split(tokens: Sequence[CellToken], vocab: Vocabulary) -> list[CellToken]:
     out: list[CellToken] = []
     for token in tokens:
-        if token.kind == "label" and not vocab.names(token.text) and len(token.text.split()) > 1:
+        if (token.kind == "label" and 1 < len(token.text.split()) <= MAX_WORDS
+                and not vocab.names(token.text)):
             pieces = split_words(token.text, vocab)
             if pieces:
                 out.extend(attrs.evolve(token, text=p) for p in pieces)
@@ -62,8 +65,8 @@ def split_words(text: str, vocab: Vocabulary) -> list[str] | None:
     found = False
     p = 0
     while p < len(words):
-        q = next((q for q in range(len(words), p, -1) if vocab.names("".join(words[p:q]))),
-                 None)
+        longest = min(len(words), p + MAX_PIECES)
+        q = next((q for q in range(longest, p, -1) if vocab.names("".join(words[p:q]))), None)
         if q is None:
             loose.append(words[p])
             p += 1

@@ -46,10 +46,10 @@ _HEADING = re.compile(rf"^\s*(?P<n>[{_NUMERALS}]{{1,3}})\s*、\s*\S")
 #: A cell value a row ends with: a number (with its own note or unit glued on) or a placeholder.
 _VALUE = re.compile(r"^(?:[+\-]?\d[\d,]*(?:\.\d+)?%?|[/／\-－—–]{1,2}|无)$")
 _SENTENCE = re.compile(r"[。！？]")
-#: A Markdown table's separator row (``|---|:--:|``), or a horizontal rule.
-SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_SEPARATOR_CELL = re.compile(r" *:?-{3,}:? *")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+# Bounded, so a line of asterisks costs no more than a line of anything else.
+_EMPHASIS = re.compile(r"(\*\*|__)([^*_\n]{1,200}?)\1")
 #: A prose line fills the page: wider than any label fragment (in CJK character widths).
 PROSE_WIDTH = 26
 #: A row with one number is a row only when its label is short and has no comma: prose lines
@@ -126,6 +126,14 @@ def classify(text: str, line: int, depth: int = 0) -> TextLine:
     return TextLine(FRAGMENT, stripped, line, depth=depth)
 
 
+def is_separator(line: str) -> bool:
+    """A Markdown table's separator row (``|---|:--:|``), or a horizontal rule (``---``)."""
+    body = line.strip().replace("\t", " ")
+    if not body or body.strip("|-: "):
+        return False
+    return all(_SEPARATOR_CELL.fullmatch(cell) for cell in body.strip("|").split("|"))
+
+
 def inline(text: str) -> str:
     """Markdown inline markup a converter leaves in text: ``<br>``, ``&nbsp;``, ``**bold**``."""
     text = _BREAK.sub(" ", text).replace("&nbsp;", " ")
@@ -147,20 +155,21 @@ def page_lines(text: str, *, markdown: bool) -> list[TextLine]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     out = []
     for n, line in enumerate(text.split("\n"), start=1):
-        if SEPARATOR.match(line) and ("|" in line or markdown):
+        if is_separator(line) and ("|" in line or markdown):
             continue
         if line.lstrip().startswith("|"):
             out.append(TextLine(CELLS, line.strip(), n, cells=split_cells(line)))
             continue
         heading = _MD_HEADING.match(line) if markdown else None
         if heading:
-            out.append(classify(inline(heading[2]), n, depth=len(heading[1])))
+            title = heading[2].rstrip().rstrip("#").rstrip()  # closing #s, as ATX allows
+            out.append(classify(inline(title), n, depth=len(heading[1])))
         else:
             out.append(classify(inline(line) if markdown else line, n))
     return out
 
 
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
 
 
 def heading_number(text: str) -> int:

@@ -51,9 +51,9 @@ _CHROME = re.compile(
 )
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 _META_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+    rb"""<meta[^>]{0,300}?charset[ \t]*=[ \t]*["']?[ \t]*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.S)
+_SNIFF = re.compile(rb"<(?:!doctype[ \t\r\n]+html|html)[\s>]", re.IGNORECASE)
 _TAGS = re.compile(rb"<(?:p|div|table|tr|td|br|span|body)[\s/>]", re.IGNORECASE)
 #: Declared legacy charsets read as their supersets (sites declare gb2312 and write GBK).
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
@@ -66,11 +66,20 @@ def sniff(head: bytes, filename: str) -> float:
     if filename.lower().endswith(EXTENSIONS):
         return 0.9
     body = head[3:] if head.startswith(codecs.BOM_UTF8) else head
-    if _SNIFF.match(body):
+    if _SNIFF.match(_skip_comments(body.lstrip())):
         return 0.9
     if len(_TAGS.findall(body)) >= 5:
         return 0.7
     return 0.0
+
+
+def _skip_comments(head: bytes) -> bytes:
+    while head.startswith(b"<!--"):
+        end = head.find(b"-->")
+        if end < 0:
+            return b""
+        head = head[end + 3:].lstrip()
+    return head
 
 
 def decode_html(data: bytes, forced: str | None) -> tuple[str, str]:
@@ -184,9 +193,13 @@ def _owner(tr: lxml.etree._Element) -> lxml.etree._Element | None:
     return None
 
 
-def _span(cell: lxml.etree._Element, name: str) -> int:
+#: No report's table is wider than this; a larger colspan is taken as this many.
+MAX_COLSPAN = 100
+
+
+def _span(cell: lxml.etree._Element, name: str, limit: int) -> int:
     try:
-        return max(1, min(int((cell.get(name) or "1").strip()), 1000))
+        return max(1, min(int((cell.get(name) or "1").strip()), limit))
     except ValueError:
         return 1
 
@@ -223,7 +236,9 @@ def _grid(rows: list[lxml.etree._Element]) -> list[tuple[list[str], int]]:
                 if cells:
                     cells.append("")  # merged from above: keeps the later values' columns
                 c += 1
-            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            # A span past the table's last row or widest width covers nothing there.
+            rowspan = _span(cell, "rowspan", len(rows) - r)
+            colspan = _span(cell, "colspan", MAX_COLSPAN)
             for dr in range(1, rowspan):
                 for dc in range(colspan):
                     covered.add((r + dr, c + dc))

@@ -17,7 +17,8 @@ from gongkai.plugin_types import Reader, ReadOptions, Source
 from gongkai.plugins._reader_text import page_lines, to_pipe_text
 
 EXTENSIONS = (".md", ".markdown")
-_SEPARATOR_BYTES = re.compile(rb"^\s*\|?\s*:?-{3,}:?\s*\|", re.MULTILINE)
+# Only [ \t] around the dashes: \s would cross lines and backtrack on a run of blank lines.
+_SEPARATOR_BYTES = re.compile(rb"^[ \t]*(?:\|[ \t]*)?:?-{3,}:?[ \t]*\|", re.MULTILINE)
 _HEADING_BYTES = re.compile(rb"^#{1,6} \S", re.MULTILINE)
 
 

@@ -11,6 +11,7 @@ message saying so: gongkai does no OCR.
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 from gongkai import hookimpl
@@ -36,6 +37,8 @@ def extract_text(data: bytes) -> str:
             "reading PDF files needs pypdf: pip install 'gongkai[pdf]' (or convert the PDF "
             "to text and read that)"
         ) from None
+    # pypdf logs what it repairs in a damaged file; gongkai reports errors itself.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         pdf = pypdf.PdfReader(io.BytesIO(data))
         if pdf.is_encrypted and not pdf.decrypt(""):

@@ -20,8 +20,7 @@ _PAGE_LINE = re.compile(rb"^[ \t]*(?:-|\xe2\x80\x94|\xe2\x80\x93)[ \t]*\d{1,4}[ 
                         rb"(?:-|\xe2\x80\x94|\xe2\x80\x93)[ \t]*\r?$", re.MULTILINE)
 #: A line of pipe text: cells closed by "|", not a Markdown row (which starts with one).
 _PIPE_TEXT = re.compile(rb"^[ \t]*[^|\s][^\n]*\|[ \t]*\r?$", re.MULTILINE)
-#: A line of at least three numbers at its end, e.g. ``一、本年新收… 3001 53 0 0 61 4 3119``.
-_ROW_LINE = re.compile(rb"^[^|\n]*\S(?:[ \t]+[+\-]?\d[\d,.]*){3,}[ \t]*\r?$", re.MULTILINE)
+_NUMBER = re.compile(rb"[+\-]?\d[\d,.]*")
 
 
 def sniff(head: bytes, filename: str) -> float:
@@ -34,9 +33,18 @@ def sniff(head: bytes, filename: str) -> float:
     score = 0.0
     if _PAGE_LINE.search(head):
         score += 0.5
-    if len(_ROW_LINE.findall(head)) >= 3:
+    if sum(1 for line in head.split(b"\n") if _ends_in_numbers(line)) >= 3:
         score += 0.3
     return min(score, 0.8)
+
+
+def _ends_in_numbers(line: bytes) -> bool:
+    """``一、本年新收… 3001 53 0 0 61 4 3119``: a label, then at least three numbers."""
+    words = line.split()
+    n = len(words)
+    while n and _NUMBER.fullmatch(words[n - 1]):
+        n -= 1
+    return n > 0 and len(words) - n >= 3
 
 
 def text_to_source(text: str, encoding: str) -> Source:
