@@ -68,9 +68,15 @@ def test_reader_chosen_by_extension_and_by_content(name, by_name, by_content):
 
 
 def test_seeds_are_read_as_pipe_text_without_a_name():
-    for prefix in ("000", "001", "003"):
+    for prefix in ("000", "001", "002", "003", "004"):
         data = seed_path(prefix).read_bytes()
         assert gongkai.convert_bytes(data).metadata.reader == "text"
+        assert gongkai.convert_bytes(data, filename="seed.txt").metadata.reader == "text"
+
+
+def test_pdf_text_named_txt_is_still_pdf_text():
+    data = sample("huaian-2024.pdf.txt")
+    assert gongkai.convert_bytes(data, filename="huaian.txt").metadata.reader == "pdftext"
 
 
 def test_from_names_the_reader():
