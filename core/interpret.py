@@ -282,6 +282,7 @@ class _TableReader:
         self.raw = raw
         self.found: dict[tuple[str, str], Cell] = {}
         self.row_lines: dict[str, int] = {}
+        self.bare_labels: dict[str, CellToken] = {}
         self.diagnostics: list[Diagnostic] = []
 
     # -- layouts of labelled rows --------------------------------------------------------------
@@ -373,6 +374,11 @@ class _TableReader:
             # Only text follows, on other lines: the label is a caption over a table of its
             # own (OCR's "### 一、本年新收…" over "类别 | 数据1 | …"), not this row.
             return start
+        if not taken:
+            # A label with no cells at all (a header word, a row left out): the row may still
+            # come with its cells; if not, cells() reports it here.
+            self.bare_labels.setdefault(row.code, label)
+            return i
         self.row_lines[row.code] = self.raw.locate(label.line)
         extra = []
         while i < len(tokens) and tokens[i].kind != "label":
@@ -495,7 +501,14 @@ class _TableReader:
         out = []
         for row in self.layout.rows:
             line = self.row_lines.get(row.code, 0)
-            if not line and self.layout.shape == "rows":
+            bare = self.bare_labels.get(row.code)
+            if not line and bare is not None:
+                line = self.raw.locate(bare.line)
+                self._diag(Severity.WARNING, "cells-missing",
+                           f"row {row.code!r} has 0 of {len(row.columns)} cells; missing: "
+                           f"{', '.join(row.columns)}", bare,
+                           cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
+            elif not line and self.layout.shape == "rows":
                 self._diag(Severity.WARNING, "row-missing",
                            f"row {row.code!r} was not found", None,
                            cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
