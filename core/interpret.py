@@ -357,18 +357,7 @@ class _TableReader:
         # the next row's broken label); a label alone on its line (one cell per line) takes
         # the cells on the lines after it, text included.
         one_line = i < len(tokens) and tokens[i].line == label.line
-        taken: list[tuple[CellToken, bool]] = []
-        while len(taken) < len(columns) and i < len(tokens):
-            token = tokens[i]
-            if token.kind == "label" and one_line and token.line != label.line:
-                break
-            if token.kind == "label":
-                if self.vocab.resolve(token.text).role != "unknown":
-                    break
-                taken.append((token, True))  # text where a number belongs
-            else:
-                taken.append((token, False))
-            i += 1
+        taken, i = self._take(label, tokens, i, len(columns), one_line)
         if taken and all(is_text for _, is_text in taken) and all(
                 t.line != label.line for t, _ in taken):
             # Only text follows, on other lines: the label is a caption over a table of its
@@ -385,24 +374,12 @@ class _TableReader:
             if tokens[i].kind == "value":
                 extra.append(tokens[i])
             i += 1
-        if not one_line and taken and not self.raw.positional:
-            doubt = self._apart_doubt(tokens, start - 1, taken, len(columns))
-            if doubt:
-                self._diag(Severity.WARNING, "cells-ambiguous",
-                           f"row {row.code!r}: its label stands on a line of its own and {doubt}"
-                           "; whose values follow cannot be told, so none was read", label,
-                           cells=[CellRef(self.tcodes.code, row.code, c) for c in columns])
-                return i
-        short = len(taken) < len(columns) or any(t.line == label.line for t in extra)
-        if one_line and short and not self.raw.positional:
-            # A row of a page's text with fewer (or more) cells than its columns: a blank cell
-            # leaves no trace there, so which is missing (or extra) cannot be known.
-            found = [self.raw.cell(t) for t, _ in taken] + [
-                self.raw.cell(t) for t in extra if t.line == label.line]
+        doubt = "" if self.raw.positional else self._page_doubt(
+            label, tokens, start, taken, extra, len(columns), one_line)
+        if doubt:
             self._diag(Severity.WARNING, "cells-ambiguous",
-                       f"row {row.code!r} has {len(found)} cells for its {len(columns)} "
-                       f"columns ({', '.join(found)}); which is missing or extra cannot be "
-                       "told, so none was read", label,
+                       f"row {row.code!r}: {doubt}; which cell is whose cannot be told, so "
+                       "none was read", label,
                        cells=[CellRef(self.tcodes.code, row.code, c) for c in columns])
             return i
         for column, (token, is_text) in zip(columns, taken, strict=False):
@@ -418,6 +395,38 @@ class _TableReader:
                        f"row {row.code!r} has more values than its {len(columns)} columns; "
                        f"ignored: {', '.join(self.raw.cell(t) for t in extra)}", label)
         return i
+
+    def _take(self, label: CellToken, tokens: list[CellToken], i: int, width: int,
+              one_line: bool) -> tuple[list[tuple[CellToken, bool]], int]:
+        """Up to ``width`` cells after a row label, each with whether it is text."""
+        taken: list[tuple[CellToken, bool]] = []
+        while len(taken) < width and i < len(tokens):
+            token = tokens[i]
+            if token.kind == "label":
+                if one_line and token.line != label.line:
+                    break
+                if self.vocab.resolve(token.text).role != "unknown":
+                    break
+                taken.append((token, True))  # text where a number belongs
+            else:
+                taken.append((token, False))
+            i += 1
+        return taken, i
+
+    def _page_doubt(self, label: CellToken, tokens: list[CellToken], start: int,
+                    taken: list[tuple[CellToken, bool]], extra: list[CellToken], width: int,
+                    one_line: bool) -> str:
+        """Why a row of a page's text (PDF text) cannot be read by position, or ""."""
+        if one_line:
+            # A blank cell leaves no trace on a page: in a row short of (or over) its columns,
+            # which cell is missing (or extra) cannot be known.
+            over = [t for t in extra if t.line == label.line]
+            if len(taken) < width or over:
+                found = [self.raw.cell(t) for t, _ in taken] + [self.raw.cell(t) for t in over]
+                return f"{len(found)} cells for its {width} columns ({', '.join(found)})"
+            return ""
+        apart = self._apart_doubt(tokens, start - 1, taken, width)
+        return f"its label stands on a line of its own and {apart}" if apart else ""
 
     def _apart_doubt(self, tokens: list[CellToken], at: int,
                      taken: list[tuple[CellToken, bool]], width: int) -> str:
@@ -461,6 +470,14 @@ class _TableReader:
         while values and values[-1].kind == "empty":
             values.pop()
         slots = [(r.code, c) for r in self.layout.rows for c in r.columns]
+        if values and len(values) != len(slots) and not self.raw.positional:
+            # On a page a blank cell leaves no trace: 14 numbers for 15 cells fit no cell.
+            self._diag(Severity.WARNING, "cells-ambiguous",
+                       f"table has {len(values)} values for its {len(slots)} cells "
+                       f"({', '.join(self.raw.cell(t) for t in values)}); which cell is whose "
+                       "cannot be told, so none was read", values[0],
+                       cells=[CellRef(self.tcodes.code, r, c) for r, c in slots])
+            return
         for (row, column), token in zip(slots, values, strict=False):
             self._add_cell(row, column, token, "")
         if len(values) > len(slots):
