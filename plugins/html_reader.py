@@ -183,7 +183,9 @@ def _dropped(el: lxml.etree._Element, tag: str) -> bool:
     if el.get("hidden") is not None or "display:none" in (el.get("style") or "").replace(" ", ""):
         return True
     names = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return bool(names.strip()) and bool(_CHROME.search(names))
+    # A class name is only a hint: an element that holds a table is the report, whatever
+    # its class says (main-nav-content…).
+    return bool(_CHROME.search(names)) and el.find(".//table") is None
 
 
 def _owner(tr: lxml.etree._Element) -> lxml.etree._Element | None:

@@ -207,6 +207,13 @@ def test_html_scripts_styles_and_chrome_are_dropped():
     assert [s.number for s in report.sections if s.number] == list("一二三四五六")
 
 
+def test_html_content_under_a_misleading_class_is_kept():
+    text = sample("city-2025.html").decode("utf-8").replace(
+        'class="article-content"', 'class="main-nav-content"')
+    report = gongkai.convert_bytes(text.encode(), filename="city.html")
+    assert cells(report) == cells(gongkai.convert_bytes(sample("city-2025.html")))
+
+
 def test_html_layout_table_is_read_as_blocks():
     text = sample("city-2025.html").decode("utf-8")
     body = text[text.index("<body>") + 6:text.index("</body>")]
