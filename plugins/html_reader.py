@@ -50,6 +50,8 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
+#: Control characters a page may hold in its text and a browser does not show.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,300}?charset[ \t]*=[ \t]*["']?[ \t]*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -135,7 +137,7 @@ class _Walker:
         self.buffer.append(text)
 
     def flush(self) -> None:
-        text = _SPACE.sub(" ", "".join(self.buffer)).strip()
+        text = _SPACE.sub(" ", _CONTROL.sub("", "".join(self.buffer))).strip()
         self.buffer = []
         if text:
             self.out.add(protect(text), self.line)
@@ -221,7 +223,7 @@ def _cell_text(cell: lxml.etree._Element) -> str:
             parts.append(child.tail or "")
 
     visit(cell)
-    return _SPACE.sub(" ", "".join(parts)).strip()
+    return _SPACE.sub(" ", _CONTROL.sub("", "".join(parts))).strip()
 
 
 def _grid(rows: list[lxml.etree._Element]) -> list[tuple[list[str], int]]:

@@ -214,6 +214,13 @@ def test_html_content_under_a_misleading_class_is_kept():
     assert cells(report) == cells(gongkai.convert_bytes(sample("city-2025.html")))
 
 
+def test_html_invisible_control_characters_are_dropped():
+    text = sample("city-2025.html").decode("utf-8").replace(
+        "<td>规章</td>", "<td>规\x08章</td>").replace("扎实推进", "扎实\x01推进")
+    report = gongkai.convert_bytes(text.encode(), filename="city.html")
+    assert cells(report) == cells(gongkai.convert_bytes(sample("city-2025.html")))
+
+
 def test_html_layout_table_is_read_as_blocks():
     text = sample("city-2025.html").decode("utf-8")
     body = text[text.index("<body>") + 6:text.index("</body>")]
