@@ -47,6 +47,7 @@ _HEADING = re.compile(rf"^\s*(?P<n>[{_NUMERALS}]{{1,3}})\s*、\s*\S")
 _VALUE = re.compile(r"^(?:[+\-]?\d[\d,]*(?:\.\d+)?%?|[/／\-－—–]{1,2}|无)$")
 _SENTENCE = re.compile(r"[。！？]")
 _SEPARATOR_CELL = re.compile(r" *:?-{3,}:? *")
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Bounded, so a line of asterisks costs no more than a line of anything else.
 _EMPHASIS = re.compile(r"(\*\*|__)([^*_\n]{1,200}?)\1")
@@ -152,7 +153,9 @@ def page_lines(text: str, *, markdown: bool) -> list[TextLine]:
     """The lines of a page's text, classified; pipe rows (a converter's tables) keep their
     cells and separator rows go. With ``markdown``, ``#`` headings are unmarked and their
     depth kept."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    # A form feed (pdftotext's page break) starts a line; it is not a line of its own, so
+    # removing it keeps every line's number.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "")
     out = []
     for n, line in enumerate(text.split("\n"), start=1):
         if is_separator(line) and ("|" in line or markdown):
@@ -168,8 +171,6 @@ def page_lines(text: str, *, markdown: bool) -> list[TextLine]:
             out.append(classify(inline(line) if markdown else line, n))
     return out
 
-
-_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
 
 
 def heading_number(text: str) -> int:

@@ -294,6 +294,12 @@ def test_pdf_text_rows_become_cells_and_page_numbers_go():
     assert "一、总体情况" in lines  # headings and prose stay lines of text
 
 
+def test_pdftotext_form_feeds_keep_line_numbers():
+    text = sample("huaian-2024.pdf.txt").decode("utf-8").replace("- 5 -", "\f- 5 -")
+    report = gongkai.convert_bytes(text.encode(), filename="h.pdf.txt")
+    assert report.cell("requests", "unable.needs_creation", "total").line == 117
+
+
 def test_a_heading_out_of_the_outline_is_a_label():
     text = ("一、总体情况\n好。\n二、主动公开\n规章 1 0 1\n三、收到和处理\n三、本法提供\n"
             "一、本年新收 1 1\n")
