@@ -94,6 +94,21 @@ def test_cli_max_bytes(tmp_path, capsys):
     assert main(["convert", str(SEED), "--max-bytes", str(SEED.stat().st_size)]) == 0
 
 
+def test_cli_max_bytes_applies_to_every_report_of_a_batch(tmp_path, capsys):
+    pytest.importorskip("gongkai.batch", reason="batch conversion (core/batch.py)")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "small.txt").write_bytes(SEED.read_bytes())
+    (corpus / "large.txt").write_bytes(SEED.read_bytes() * 3)
+    out = tmp_path / "out"
+    limit = str(SEED.stat().st_size * 2)
+    assert main(["convert", str(corpus), "-o", str(out), "-q", "-j", "1",
+                 "--max-bytes", limit]) == 1
+    err = capsys.readouterr().err
+    assert "large.txt: the input is" in err and f"limit of {limit} bytes" in err
+    assert [p.name for p in out.iterdir()] == ["small.json"]
+
+
 @pytest.mark.parametrize("value", ["abc", "0", "-5", "1T", ""])
 def test_cli_rejects_a_nonsense_max_bytes(value, capsys):
     with pytest.raises(SystemExit) as info:
