@@ -31,6 +31,7 @@ import json
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from functools import cache
 
@@ -79,8 +80,9 @@ class Hang(BaseException):
 @contextlib.contextmanager
 def watchdog(seconds: float = HANG_SECONDS) -> Iterator[None]:
     """Raise Hang in the main thread if the block runs longer than ``seconds`` (POSIX only)."""
-    if not hasattr(signal, "setitimer"):
-        yield
+    in_main = threading.current_thread() is threading.main_thread()
+    if not hasattr(signal, "setitimer") or not in_main:
+        yield  # signals reach the main thread only (pytest-xdist workers run tests there)
         return
 
     def alarm(signum, frame):
