@@ -22,7 +22,7 @@ from typing import TextIO
 from .errors import UsageError
 from .model import Report
 from .output import atomic_writer
-from .tidy import COLUMNS, tidy_rows
+from .tidy import COLUMNS, CsvRows, tidy_rows
 
 #: Dataset formats by file extension.
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -43,7 +43,7 @@ def dataset_format(path: str | os.PathLike) -> str:
 
 def csv_chunk(rows: Iterable[tuple[str, ...]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    CsvRows(buffer).writerows(rows)
     return buffer.getvalue()
 
 

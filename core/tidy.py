@@ -8,14 +8,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import io
+from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, TextIO
 
 import attrs
 
 from .codes import load_codes
 from .model import SCHEMA_VERSION, Cell, Number, Report, Status, Table
+
+
+class CsvRows:
+    """``csv.writer(stream, lineterminator="\n")`` that also quotes a field holding a "\r".
+
+    The csv module quotes a field only for the characters of its line terminator, so with "\n"
+    a bare carriage return (from a file name, or a third-party reader's text) was written
+    unquoted, and every reader that takes "\r" for a line end split the row there. Each row is
+    written with "\r\n" (so both are quoted), and ends with "\n" as before.
+    """
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+        self._buffer = io.StringIO()
+        self._csv = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._csv.writerow(row)
+        line = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._stream.write(line[:-2] + "\n")
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 @attrs.frozen

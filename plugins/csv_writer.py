@@ -11,7 +11,6 @@ See docs/outputs.md.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Mapping
 from typing import TextIO
@@ -23,6 +22,7 @@ from gongkai.model import Report, Status, Table
 from gongkai.plugin_types import Writer, WriterOption
 from gongkai.tidy import (
     COLUMNS,
+    CsvRows,
     Grid,
     csvw_metadata,
     format_number,
@@ -88,7 +88,7 @@ def write(report: Report, stream: TextIO, options: Mapping[str, str]) -> None:
     auto = options.get("bom", "auto").strip().lower() in ("", "auto")
     if wide if auto else flag(options, "bom", writer=NAME):
         stream.write("\ufeff")
-    out = csv.writer(stream, lineterminator="\n")
+    out = CsvRows(stream)
     tables = _tables(report, options)
     if not wide:
         out.writerow(COLUMNS)
