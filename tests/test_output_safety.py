@@ -186,7 +186,7 @@ def _is_number(text: str) -> bool:
 
 def check_wide_csv(report: Report) -> list[list[str]]:
     text = dumps(report, "csv", options={"wide": "true"})
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = _read_csv(text)
     for row in rows:
         for cell in row:
             if cell.startswith(FORMULA_START):
@@ -217,6 +217,32 @@ def test_wide_csv_numbers_are_not_quoted():
 def test_wide_csv_any_text(texts):
     writer_or_skip("csv", "wide")
     check_wide_csv(hostile_report(texts, keep_numbers=False))
+
+
+def _read_csv(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+
+
+def check_tidy_csv(report: Report) -> None:
+    """The tidy CSV (and a dataset's) reads back exactly, whatever the texts hold."""
+    from gongkai.tidy import COLUMNS, tidy_rows
+
+    expected = [list(COLUMNS), *(list(r) for r in tidy_rows(report))]
+    assert _read_csv(dumps(report, "csv")) == expected
+    dataset = pytest.importorskip("gongkai.dataset", reason="datasets (core/dataset.py)")
+    assert _read_csv(dataset.csv_chunk(tidy_rows(report))) == expected[1:]
+
+
+@pytest.mark.parametrize("report_id", ["cr\rname", "lf\nname", "crlf\r\nname", HOSTILE_ID])
+def test_tidy_csv_quotes_line_breaks_so_rows_stay_whole(report_id):
+    # A crawler's file name can hold a carriage return: it is in every row's report_id.
+    check_tidy_csv(hostile_report(["a\rb", "c\nd", "e\r\nf", '"q"', "x,y"], report_id))
+
+
+@PROPERTY
+@given(hostile_texts, st.text(min_size=1, max_size=20))
+def test_tidy_csv_any_text(texts, report_id):
+    check_tidy_csv(hostile_report(texts, report_id))
 
 
 # -- Markdown ------------------------------------------------------------------------------------
