@@ -7,7 +7,7 @@ writers take labels from here, and nothing spells a code's Chinese label a secon
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import attrs
@@ -39,17 +39,26 @@ class TableCodes:
     rows: tuple[Code, ...]
     columns: tuple[Code, ...]
 
+    # Looked up for every cell of every report: dictionaries, built on first use.
+    @cached_property
+    def _rows(self) -> dict[str, Code]:
+        return {r.code: r for r in self.rows}
+
+    @cached_property
+    def _columns(self) -> dict[str, Code]:
+        return {c.code: c for c in self.columns}
+
     def row(self, code: str) -> Code:
-        return _find(self.rows, code, f"row of table {self.code!r}")
+        return _lookup(self._rows, code, f"row of table {self.code!r}")
 
     def column(self, code: str) -> Code:
-        return _find(self.columns, code, f"column of table {self.code!r}")
+        return _lookup(self._columns, code, f"column of table {self.code!r}")
 
     def has_row(self, code: str) -> bool:
-        return any(r.code == code for r in self.rows)
+        return code in self._rows
 
     def has_column(self, code: str) -> bool:
-        return any(c.code == code for c in self.columns)
+        return code in self._columns
 
 
 @attrs.frozen
@@ -64,6 +73,13 @@ class Codes:
     @property
     def table_codes(self) -> tuple[str, ...]:
         return tuple(t.code for t in self.tables)
+
+
+def _lookup(items: dict, code: str, what: str):
+    try:
+        return items[code]
+    except KeyError:
+        raise KeyError(f"unknown {what}: {code!r}") from None
 
 
 def _find(items: Iterable, code: str, what: str):

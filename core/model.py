@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
+from functools import cached_property
 
 import attrs
 
@@ -54,7 +55,7 @@ class Severity(str, enum.Enum):
         return {"info": 0, "warning": 1, "error": 2}[self.value]
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # hashed again and again by the validation rules
 class CellRef:
     """The address of a cell: ``(table, row, column)`` in canonical codes."""
 
@@ -104,11 +105,12 @@ class Table:
     line_end: int
     cells: tuple[Cell, ...]
 
+    @cached_property
+    def _by_address(self) -> dict[tuple[str, str], Cell]:
+        return {(c.row, c.column): c for c in self.cells}
+
     def cell(self, row: str, column: str) -> Cell | None:
-        for c in self.cells:
-            if c.row == row and c.column == column:
-                return c
-        return None
+        return self._by_address.get((row, column))
 
     def value(self, row: str, column: str) -> Number | None:
         c = self.cell(row, column)
