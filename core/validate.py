@@ -87,15 +87,14 @@ def identity_rule(id: str, severity: Severity, description: str,
 def check_equations(report: Report, equations: Iterable[Equation], rule_id: str,
                     severity: Severity) -> Iterator[Diagnostic]:
     """A finding for each equation whose cells all have values and whose sides differ."""
-    cells = _index(report)
+    values = _value_index(report)
     for eq in equations:
-        values = _values(cells, eq.refs)
-        if values is None or any(v is None for v in values.values()):
+        # Plain lookups: most identities hold, and a finding is built only when one does not.
+        left = _known(values, eq.left)
+        right = _known(values, eq.right) if left is not None else None
+        if left is None or right is None or _equal(sum(left), sum(right)):
             continue
-        left = [values[r] for r in eq.left]
-        right = [values[r] for r in eq.right]
-        if _equal(sum(left), sum(right)):
-            continue
+        cells = _index(report)
         yield Diagnostic(
             severity=severity, code=rule_id,
             message=(f"{eq.table}, {eq.where}: {eq.text()} does not hold: "
@@ -338,15 +337,29 @@ def _index(report: Report) -> dict[CellRef, Cell]:
     return index
 
 
-def _values(cells: Mapping[CellRef, Cell], refs: Iterable[CellRef]
-            ) -> dict[CellRef, Number | None] | None:
-    """The refs' values; None when a ref names a cell the report does not have."""
-    out: dict[CellRef, Number | None] = {}
+_last_values: tuple[Report | None, dict[CellRef, Number | None]] = (None, {})
+
+
+def _value_index(report: Report) -> dict[CellRef, Number | None]:
+    """The report's cell values by ref (None: no value), kept for the last report like
+    ``_index``."""
+    global _last_values
+    last, values = _last_values
+    if last is not report:
+        values = {ref: _value(c) for ref, c in _index(report).items()}
+        _last_values = (report, values)
+    return values
+
+
+def _known(values: Mapping[CellRef, Number | None], refs: Iterable[CellRef]
+           ) -> list[Number] | None:
+    """The refs' values; None when a ref names a cell the report lacks or one without a value."""
+    out: list[Number] = []
     for ref in refs:
-        cell = cells.get(ref)
-        if cell is None:
+        value = values.get(ref)
+        if value is None:
             return None
-        out[ref] = _value(cell)
+        out.append(value)
     return out
 
 

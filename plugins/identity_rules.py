@@ -9,10 +9,11 @@ served by what the table actually has.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
 from gongkai import hookimpl
-from gongkai.model import CellRef, Report, Severity, Table
+from gongkai.model import CellRef, Report, Severity
 from gongkai.validate import Equation, identity_rule
 
 REQUESTS = "requests"
@@ -25,16 +26,39 @@ OUTCOME_ROWS = ("granted", "partly_granted", "other")
 class _Grid:
     """A table's rows, columns and cells present, for making equations (looked up once)."""
 
-    def __init__(self, table: Table):
-        self.code = table.code
-        self.rows = list(dict.fromkeys(c.row for c in table.cells))
-        self.columns = list(dict.fromkeys(c.column for c in table.cells))
-        self.present = {(c.row, c.column) for c in table.cells}
+    def __init__(self, code: str, addresses: tuple[tuple[str, str], ...]):
+        self.code = code
+        self.rows = list(dict.fromkeys(row for row, _ in addresses))
+        self.columns = list(dict.fromkeys(column for _, column in addresses))
+        self.present = set(addresses)
+        #: Equations made for this shape, by rule (see ``_memo``).
+        self.equations: dict[str, tuple[Equation, ...]] = {}
+
+
+@functools.lru_cache(maxsize=256)
+def _shaped_grid(code: str, addresses: tuple[tuple[str, str], ...]) -> _Grid:
+    return _Grid(code, addresses)
 
 
 def _grid(report: Report, code: str) -> _Grid | None:
+    # A corpus repeats a few table shapes: one grid per shape, whose equations are made once.
     table = report.table(code)
-    return None if table is None else _Grid(table)
+    if table is None:
+        return None
+    return _shaped_grid(code, tuple((c.row, c.column) for c in table.cells))
+
+
+def _memo(report: Report, code: str,
+          make: Callable[[_Grid], Iterator[Equation]]) -> tuple[Equation, ...]:
+    """The equations ``make`` gives for the report's table ``code``, made once per shape: they
+    depend only on which cells the table has (equations are immutable, so shared)."""
+    table = _grid(report, code)
+    if table is None:
+        return ()
+    key = make.__qualname__
+    if key not in table.equations:
+        table.equations[key] = tuple(make(table))
+    return table.equations[key]
 
 
 def _equation(table: _Grid, left: list[tuple[str, str]], right: list[tuple[str, str]],
@@ -47,11 +71,12 @@ def _equation(table: _Grid, left: list[tuple[str, str]], right: list[tuple[str, 
                     right=tuple(refs[len(left):]), where=where, formula=formula)
 
 
-def column_identity(report: Report) -> Iterator[Equation]:
+def column_identity(report: Report) -> tuple[Equation, ...]:
     """Every column: new + carried_over = total + carried_forward (printed in the header)."""
-    table = _grid(report, REQUESTS)
-    if table is None:
-        return
+    return _memo(report, REQUESTS, _column_identity)
+
+
+def _column_identity(table: _Grid) -> Iterator[Equation]:
     for column in table.columns:
         eq = _equation(table, [("new", column), ("carried_over", column)],
                        [("total", column), ("carried_forward", column)], f"column {column}")
@@ -63,11 +88,12 @@ def outcome_rows(table: _Grid) -> list[str]:
     return [r for r in table.rows if r in OUTCOME_ROWS or r.startswith(OUTCOME_PREFIXES)]
 
 
-def column_sum(report: Report) -> Iterator[Equation]:
+def column_sum(report: Report) -> tuple[Equation, ...]:
     """Every column: the outcome rows (三、(一) to (六)) add up to (七)总计."""
-    table = _grid(report, REQUESTS)
-    if table is None:
-        return
+    return _memo(report, REQUESTS, _column_sum)
+
+
+def _column_sum(table: _Grid) -> Iterator[Equation]:
     rows = outcome_rows(table)
     if not rows:
         return
@@ -81,10 +107,8 @@ def column_sum(report: Report) -> Iterator[Equation]:
             yield eq
 
 
-def _row_sums(report: Report, code: str, parts_of: str) -> Iterator[Equation]:
-    table = _grid(report, code)
-    if table is None:
-        return
+def _row_sums(table: _Grid, parts_of: str) -> Iterator[Equation]:
+    code = table.code
     parts = [c for c in table.columns if c != "total"]
     if code == REQUESTS:
         parts = [c for c in parts if c == "natural_person" or c.startswith("legal_person.")]
@@ -95,14 +119,22 @@ def _row_sums(report: Report, code: str, parts_of: str) -> Iterator[Equation]:
             yield eq
 
 
-def requests_row_sum(report: Report) -> Iterator[Equation]:
+def requests_row_sum(report: Report) -> tuple[Equation, ...]:
     """Every row: natural_person + the five legal_person.* columns = total."""
-    return _row_sums(report, REQUESTS, "natural_person + legal_person.*")
+    return _memo(report, REQUESTS, _requests_row_sum)
 
 
-def review_row_sum(report: Report) -> Iterator[Equation]:
+def _requests_row_sum(table: _Grid) -> Iterator[Equation]:
+    return _row_sums(table, "natural_person + legal_person.*")
+
+
+def review_row_sum(report: Report) -> tuple[Equation, ...]:
     """Every row: upheld + corrected + other + pending = total."""
-    return _row_sums(report, REVIEW, "upheld + corrected + other + pending")
+    return _memo(report, REVIEW, _review_row_sum)
+
+
+def _review_row_sum(table: _Grid) -> Iterator[Equation]:
+    return _row_sums(table, "upheld + corrected + other + pending")
 
 
 RULES = (
