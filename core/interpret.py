@@ -226,18 +226,20 @@ class Interpreter:
                 )
 
         def fit(layout: Layout) -> int:
-            score = len(rows & set(layout.row_codes)) - len(rows - set(layout.row_codes))
+            score = len(rows & layout.row_code_set) - len(rows - layout.row_code_set)
             return score + len(columns & layout.column_codes) - len(columns - layout.column_codes)
+
+        choices = self.layouts[tcodes.code]
+        fits = {id(c): fit(c.layout) for c in choices}  # each layout's fit, computed once
 
         def score(choice: LayoutChoice) -> tuple[int, bool, int, str]:
             layout = choice.layout
-            return fit(layout), layout.template == prefer, layout.priority, layout.name
+            return fits[id(choice)], layout.template == prefer, layout.priority, layout.name
 
-        best = max(self.layouts[tcodes.code], key=score)
-        rivals = [fit(c.layout) for c in self.layouts[tcodes.code]
-                  if c.layout.template != best.layout.template]
+        best = max(choices, key=score)
+        rivals = [fits[id(c)] for c in choices if c.layout.template != best.layout.template]
         # A table only one template describes (table four) says nothing about the others.
-        return best, bool(rivals) and all(r < fit(best.layout) for r in rivals)
+        return best, bool(rivals) and all(r < fits[id(best)] for r in rivals)
 
     def _table(self, tcodes: TableCodes, tokens: list[CellToken], raw: RawText,
                prefer: str = ""):

@@ -26,6 +26,7 @@ Layout file format (see docs/variants.md)::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +78,16 @@ class Layout:
                 return r
         return None
 
-    @property
+    # Cached: the interpreter compares every table's labels with every layout's codes.
+    @cached_property
     def row_codes(self) -> tuple[str, ...]:
         return tuple(r.code for r in self.rows)
 
-    @property
+    @cached_property
+    def row_code_set(self) -> frozenset[str]:
+        return frozenset(self.row_codes)
+
+    @cached_property
     def column_codes(self) -> frozenset[str]:
         return frozenset(c for r in self.rows for c in r.columns)
 
