@@ -42,8 +42,18 @@ class CsvRows:
         self._stream.write(line[:-2] + "\n")
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        for row in rows:
-            self.writerow(row)
+        # All rows in one csv call, their "\r\n" endings made "\n" at once — unless a field
+        # holds a carriage return itself (more "\r" than rows): then row by row, as above.
+        rows = [tuple(row) for row in rows]
+        self._csv.writerows(rows)
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        if text.count("\r") == len(rows):
+            self._stream.write(text.replace("\r\n", "\n"))
+        else:
+            for row in rows:
+                self.writerow(row)
 
 
 @attrs.frozen
