@@ -10,6 +10,7 @@ The model mirrors docs/model.md and the JSON Schema generated from it (gongkai.s
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterator
 from functools import cached_property
 
@@ -67,6 +68,13 @@ class CellRef:
         return f"{self.table}/{self.row}/{self.column}"
 
 
+@functools.lru_cache(maxsize=8192)
+def cell_ref(table: str, row: str, column: str) -> CellRef:
+    """The shared CellRef of an address. The rules look refs up in dicts again and again: the
+    same object is found by identity, without comparing fields (a corpus has few addresses)."""
+    return CellRef(table, row, column)
+
+
 @attrs.frozen
 class Cell:
     """One cell of a statistical table, as contract.md defines it."""
@@ -88,7 +96,7 @@ class Cell:
 
     @property
     def ref(self) -> CellRef:
-        return CellRef(self.table, self.row, self.column)
+        return cell_ref(self.table, self.row, self.column)
 
 
 @attrs.frozen

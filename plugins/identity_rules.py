@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable, Iterator
 
 from gongkai import hookimpl
-from gongkai.model import CellRef, Report, Severity
+from gongkai.model import Report, Severity, cell_ref
 from gongkai.validate import Equation, identity_rule
 
 REQUESTS = "requests"
@@ -66,7 +66,7 @@ def _equation(table: _Grid, left: list[tuple[str, str]], right: list[tuple[str, 
     """The equation over (row, column) pairs, or None when the table lacks one of the cells."""
     if any(pair not in table.present for pair in left + right):
         return None
-    refs = [CellRef(table.code, r, c) for r, c in left + right]
+    refs = [cell_ref(table.code, r, c) for r, c in left + right]
     return Equation(table=table.code, left=tuple(refs[:len(left)]),
                     right=tuple(refs[len(left):]), where=where, formula=formula)
 
