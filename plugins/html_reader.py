@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import codecs
 import re
-
-import lxml.etree
-import lxml.html
+from typing import TYPE_CHECKING
 
 from gongkai import hookimpl
 from gongkai.decode import decode, looks_binary
 from gongkai.errors import InputError
 from gongkai.plugin_types import Reader, ReadOptions, Source
 from gongkai.plugins._reader_text import PipeTextBuilder, protect
+
+if TYPE_CHECKING:
+    import lxml.etree
 
 EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
 
@@ -106,6 +107,10 @@ def read(data: bytes, options: ReadOptions) -> Source:
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
         raise InputError("the page is empty")
+    # Imported here, not at the top: every gongkai start loads this plugin, few read HTML.
+    import lxml.etree
+    import lxml.html
+
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
