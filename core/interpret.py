@@ -221,9 +221,10 @@ class Interpreter:
         for t in tokens:
             if t.kind == "label":
                 label = vocab.resolve(t.text)
-                (rows if label.role == "row" else columns if label.role == "column" else set()).add(
-                    label.code
-                )
+                if label.role == "row":
+                    rows.add(label.code)
+                elif label.role == "column":
+                    columns.add(label.code)
 
         def fit(layout: Layout) -> int:
             score = len(rows & layout.row_code_set) - len(rows - layout.row_code_set)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from gongkai import hookimpl
+from gongkai.errors import UsageError
 from gongkai.plugin_types import Writer, WriterOption
 from gongkai.serialize import report_dict
 
@@ -14,8 +15,6 @@ def write(report, stream, options):
     try:
         indent_value = int(indent) if indent not in ("", "none") else None
     except ValueError:
-        from gongkai.errors import UsageError
-
         raise UsageError(f"json option indent must be a number or 'none', not {indent!r}") from None
     json.dump(report_dict(report), stream, ensure_ascii=False, indent=indent_value)
     stream.write("\n")
