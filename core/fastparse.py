@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from functools import cache
 
 import lark
@@ -56,8 +57,6 @@ _STATES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("PIPE", "LABEL", "PIPE"), ("PIPE", "VALUE", "PIPE"), ("TEXT", "_NL", "PIPE"),
         ("PIPE", "_NL", "LABEL", "PIPE"), ("HEADING", "_NL", "VALUE", "PIPE", "PIPE"),
     ),
-    "pipe": (("LABEL",), ("VALUE",), ("PIPE", "LABEL"), ("PIPE", "VALUE"),
-             ("PIPE", "_NL", "LABEL"), ("HEADING", "_NL", "VALUE")),
     "eol": (
         ("TEXT",), ("HEADING",), ("SUBHEADING",), ("CAPTION",), ("PIPE", "OPEN_LABEL"),
         ("PIPE", "OPEN_VALUE"), ("PIPE", "_NL", "OPEN_VALUE"), ("HEADING", "_NL", "TEXT"),
@@ -67,6 +66,7 @@ _STATES: dict[str, tuple[tuple[str, ...], ...]] = {
 #: What the walker does with each terminal where a line starts.
 _PROSE = {"TEXT": "paragraph", "SUBHEADING": "subheading", "CAPTION": "caption"}
 _OPEN = {"OPEN_LABEL": "label", "OPEN_VALUE": "value"}
+_CLOSED = {"LABEL": "label", "VALUE": "value"}
 
 
 def rules_fingerprint(p: lark.Lark) -> str:
@@ -109,26 +109,6 @@ def lexers() -> dict[str, re.Pattern[str]] | None:
     return found
 
 
-@cache
-def blanks_then_bar() -> bool:
-    """Whether the token after a closed cell's text is found by skipping blanks to its "|".
-
-    True when the lexer of that state has exactly two terminals: the ignored blanks ``[ \t]+``
-    and the string ``|`` — then that is all matching them does, and the walker does it without
-    a regular expression (a third of all tokens).
-    """
-    p = parser()
-    contextual = p.parser.lexer
-    interactive = p.parse_interactive("")
-    interactive.feed_token(lark.Token("LABEL", "x"))
-    terminals = contextual.lexers[interactive.parser_state.position].terminals
-    kinds = {t.name: t.pattern for t in terminals}
-    return (set(kinds) == {"WS", "PIPE"} and set(p.lexer_conf.ignore) >= {"WS"}
-            and isinstance(kinds["PIPE"], lark.lexer.PatternStr) and kinds["PIPE"].value == "|"
-            and isinstance(kinds["WS"], lark.lexer.PatternRE)
-            and kinds["WS"].to_regexp() == "[ \t]+")
-
-
 class _Stop(Exception):
     """Something the walker does not expect: let Lark parse the text."""
 
@@ -145,18 +125,15 @@ def parse_lines(text: str) -> ParsedDocument | None:
         return None
 
 
-# The walker's states: where a line starts (three kinds), inside a row, after a closed cell's
-# text (its "|" must follow), and after a line's last token (its newline must follow).
-_START, _PROSE_LINE, _TABLE_LINE, _IN_ROW, _NEED_PIPE, _NEED_NL = range(6)
-_LINE_STARTS = (_START, _PROSE_LINE, _TABLE_LINE)
-_ROW_TOKENS = frozenset({"LABEL", "VALUE", "PIPE", "OPEN_VALUE"})
+# The walker's states: where a line starts (three kinds: the document's first line, after
+# prose, after a table row), and after a line's last token (its newline must follow).
+_START, _PROSE_LINE, _TABLE_LINE, _IN_ROW, _NEED_NL = range(5)
 
 
 def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
     # One loop with local names: this is the hot path of a corpus conversion.
-    matchers = [states[name].match for name in ("start", "prose", "table", "cell", "pipe", "eol")]
-    fast_bar = blanks_then_bar()
-    count = text.count
+    matchers = [states[name].match for name in ("start", "prose", "table", "cell", "eol")]
+    count, find = text.count, text.find
     end = len(text)
     pos, line = 0, 1
     state, after = _START, _PROSE_LINE
@@ -164,16 +141,16 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
     blocks: list[Line | TableBlock] = sections[0][3]
     captions: list[CellToken] = []
     rows: list[tuple[CellToken, ...]] = []
-    cells: list[CellToken] = []
     while True:
-        if state == _NEED_PIPE and fast_bar:
-            while pos < end and text[pos] in " \t":
-                pos += 1
-            if pos >= end or text[pos] != "|":
-                raise _Stop
-            pos += 1
-            state = _IN_ROW
-            continue
+        if state != _NEED_NL and pos < end:
+            # A line with a "|" can only be a table row: every terminal of a line of its own
+            # stops at "|". Its cells are read between the bars, each by the lexer.
+            nl = find("\n", pos)
+            if find("|", pos, nl) >= 0:
+                pos, line = _rows(text, pos, line, rows, matchers[state],
+                                  matchers[_TABLE_LINE], matchers[_IN_ROW], matchers[_NEED_NL])
+                state = _TABLE_LINE
+                continue
         if pos >= end:
             kind, start = "$END", pos
         else:
@@ -186,70 +163,86 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
                 continue
             if kind == "_NL":
                 line += count("\n", start, pos)
-                if state == _IN_ROW:
-                    rows.append(tuple(cells))
-                    state = _TABLE_LINE
-                elif state == _NEED_NL:
+                if state == _NEED_NL:
                     state = after
                 elif state == _START:
                     state = _PROSE_LINE
                 else:
                     raise _Stop
                 continue
-        if state in _LINE_STARTS:
-            if rows and kind not in _ROW_TOKENS:
-                blocks.append(TableBlock(tuple(rows), tuple(captions)))
-                rows, captions = [], []
-            if kind == "$END":
-                break
-            # A cell's index is the number of "|" before it on its line: each cell before it
-            # closed with one, so it is len(cells) (0 here, at the line's start). Counting
-            # them in the line made a row of n cells cost n^2.
-            if kind == "LABEL" or kind == "VALUE":
-                cells = [CellToken(kind.lower(), text[start:pos].strip(), line, 0)]
-                state = _NEED_PIPE
-            elif kind == "PIPE":
-                cells = [CellToken("empty", "", line, 0)]
-                state = _IN_ROW
-            elif kind == "OPEN_VALUE":  # a value alone on a line inside a table
-                rows.append((CellToken("value", text[start:pos].strip(), line, 0),))
-                state, after = _NEED_NL, _TABLE_LINE
-            elif kind == "HEADING":
-                value = text[start:pos].strip()
-                h = _HEADING.match(value)
-                number, title = (h["number"], h["title"].strip()) if h else ("", value)
-                blocks, captions = [], []
-                sections.append((number, title, line, blocks))
-                state, after = _NEED_NL, _PROSE_LINE
-            elif kind in _PROSE:
-                value = text[start:pos].strip()
-                if kind == "CAPTION":
-                    captions.append(CellToken("label", value, line, 0))
-                else:
-                    captions = []
-                blocks.append(Line(_PROSE[kind], value, line))
-                state, after = _NEED_NL, _PROSE_LINE
+        if state == _NEED_NL:
+            raise _Stop
+        if rows and kind != "OPEN_VALUE":
+            blocks.append(TableBlock(tuple(rows), tuple(captions)))
+            rows, captions = [], []
+        if kind == "$END":
+            break
+        value = text[start:pos].strip()
+        if kind == "OPEN_VALUE":  # a value alone on a line inside a table
+            rows.append((CellToken("value", value, line, 0),))
+            state, after = _NEED_NL, _TABLE_LINE
+        elif kind == "HEADING":
+            h = _HEADING.match(value)
+            number, title = (h["number"], h["title"].strip()) if h else ("", value)
+            blocks, captions = [], []
+            sections.append((number, title, line, blocks))
+            state, after = _NEED_NL, _PROSE_LINE
+        elif kind in _PROSE:
+            if kind == "CAPTION":
+                captions.append(CellToken("label", value, line, 0))
             else:
-                raise _Stop
-        elif state == _IN_ROW:
-            if kind == "PIPE":
-                cells.append(CellToken("empty", "", line, len(cells)))
-            elif kind == "LABEL" or kind == "VALUE":
-                cells.append(CellToken(kind.lower(), text[start:pos].strip(), line,
-                                       len(cells)))
-                state = _NEED_PIPE
-            elif kind in _OPEN:
-                cells.append(CellToken(_OPEN[kind], text[start:pos].strip(), line,
-                                       len(cells)))
-                rows.append(tuple(cells))
-                state, after = _NEED_NL, _TABLE_LINE
-            else:
-                raise _Stop
-        elif state == _NEED_PIPE and kind == "PIPE":
-            state = _IN_ROW
+                captions = []
+            blocks.append(Line(_PROSE[kind], value, line))
+            state, after = _NEED_NL, _PROSE_LINE
         else:
             raise _Stop
     return ParsedDocument(
         preamble=SectionBlock("", "", 1, tuple(sections[0][3])),
         sections=tuple(SectionBlock(n, t, ln, tuple(b)) for n, t, ln, b in sections[1:]),
     )
+
+
+def _rows(text: str, pos: int, line: int, rows: list[tuple[CellToken, ...]], first: Callable,
+          table: Callable, cell: Callable, eol: Callable) -> tuple[int, int]:
+    """Read the row lines from ``pos`` on into ``rows``: where the next line starts, its number.
+
+    Each piece between two bars is blanks (an empty cell) or one LABEL or VALUE token, which
+    the lexer of the parser state must match from the piece's first non-blank character up to
+    the bar: ``first`` at the first line's start, ``table`` at the start of the lines after
+    a row, ``cell`` after a bar. The piece after the last bar is blanks or an open cell. The
+    newline and blank lines after a row are the ``_NL`` token. Anything else is left to Lark.
+    """
+    find, count = text.find, text.count
+    open_kinds, closed_kinds = _OPEN, _CLOSED
+    match = first
+    while True:
+        nl = find("\n", pos)
+        pieces = text[pos:nl].split("|")
+        last = len(pieces) - 1
+        cells = []
+        at = pos  # where the piece starts in text
+        for k, piece in enumerate(pieces):
+            core = piece.strip(" \t")
+            if core:
+                start = at + len(piece) - len(piece.lstrip(" \t"))
+                m = match(text, start)
+                if m is None:
+                    raise _Stop
+                kind = (open_kinds if k == last else closed_kinds).get(m.lastgroup)
+                if kind is None or not start + len(core) <= m.end() <= at + len(piece):
+                    raise _Stop
+                cells.append(CellToken(kind, core, line, k))
+            elif k != last:
+                cells.append(CellToken("empty", "", line, k))
+            at += len(piece) + 1
+            match = cell
+        rows.append(tuple(cells))
+        m = eol(text, nl)
+        if m is None or m.lastgroup != "_NL":
+            raise _Stop
+        pos = m.end()
+        line += count("\n", nl, pos)
+        nl = find("\n", pos)
+        if nl < 0 or find("|", pos, nl) < 0:
+            return pos, line
+        match = table

@@ -26,9 +26,13 @@ from gongkai.plugin_types import NormalizeContext, Normalizer
 
 #: Share of CJK characters that must change under conversion for a text to count as traditional.
 TRADITIONAL_SHARE = 0.03
+#: How much of the text is looked at to decide (characters).
+SAMPLE_CHARS = 40000
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\([a-z{_TONES}]{{1,7}}\)")
+# The "(" first, then the look behind at the character before it: a pattern that starts with a
+# literal is searched for quickly, one that starts with a look-behind is tried everywhere.
+_PINYIN = re.compile(rf"\((?<=[\u4e00-\u9fff]\()[a-z{_TONES}]{{1,7}}\)")
 _PINYIN_MIN = 3
 _JUNK = re.compile(r"^[ \t]*(?:\?{3,}|\ufffd+)", re.MULTILINE)
 
@@ -40,15 +44,29 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+@cache
+def _traditional_characters() -> re.Pattern[str]:
+    """The CJK characters that OpenCC's t2s changes, as one character class (built once)."""
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    # One character per line: a conversion never spans a line break, so each is converted
+    # on its own, in one call.
+    converted = _converter("t2s").convert("\n".join(chars)).split("\n")
+    changed = [a for a, b in zip(chars, converted, strict=True) if a != b]
+    return re.compile("[" + "".join(changed) + "]")
+
+
 def is_traditional(text: str) -> bool:
-    sample = "".join(_CJK.findall(text))[:20000]  # runs, not single characters: fewer objects
-    if not sample:
+    """Whether enough of the text's CJK characters are ones only traditional script uses.
+
+    A simplified text has (almost) none of them, which is one regular-expression scan; only a
+    text with some has its CJK characters counted.
+    """
+    sample = text[:SAMPLE_CHARS]
+    hits = len(_traditional_characters().findall(sample))
+    if not hits:
         return False
-    converted = _converter("t2s").convert(sample)
-    if converted == sample:  # simplified text, the common case: nothing to count
-        return False
-    changed = sum(1 for a, b in zip(sample, converted, strict=False) if a != b)
-    return changed / len(sample) >= TRADITIONAL_SHARE
+    cjk = sum(map(len, _CJK.findall(sample)))
+    return hits / cjk >= TRADITIONAL_SHARE
 
 
 def _known_labels() -> set[str]:
@@ -92,6 +110,8 @@ def remove_pinyin(text: str, context: NormalizeContext) -> str:
 
 
 def remove_junk(text: str, context: NormalizeContext) -> str:
+    if "???" not in text and "\ufffd" not in text:  # the usual case, without a regex scan
+        return text
     return _JUNK.sub("", text)
 
 
