@@ -29,10 +29,15 @@ from .layout import Layout, RowLayout, Vocabulary
 from .model import Cell, CellRef, Diagnostic, Section, Severity, Status, Table
 from .parse import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
 from .segment import segment
-from .values import header_unit, parse_value
+from .values import ParsedValue, header_unit, parse_value
 
-# Cell texts repeat across a corpus (0, 1, /...) and ParsedValue is frozen: memoised.
-_parse_value = lru_cache(maxsize=1 << 14)(parse_value)
+
+# Cell texts repeat across a corpus (0, 1, /...) and ParsedValue is frozen: memoised, keyed by
+# positional arguments (the cache's quickest key).
+@lru_cache(maxsize=1 << 14)
+def _parse_value(text: str, kind: str, unit_hint: str) -> ParsedValue:
+    return parse_value(text, kind=kind, unit_hint=unit_hint)
+
 
 #: Markers after which a new set of column headers begins (a new 第二十条 item).
 _HEADER_RESETS = ("第二十条第", "信息内容")
@@ -58,14 +63,12 @@ class RawText:
         self._parts: dict[int, list[str]] = {}
 
     def cell(self, token: CellToken) -> str:
-        if not 0 < token.line <= len(self.lines):
-            return token.text
         parts = self._parts.get(token.line)
         if parts is None:
+            if not 0 < token.line <= len(self.lines):
+                return token.text
             parts = self._parts[token.line] = self.lines[token.line - 1].split("|")
-        if token.index >= len(parts):
-            return token.text
-        return parts[token.index].strip()
+        return parts[token.index].strip() if token.index < len(parts) else token.text
 
 
 @attrs.frozen
@@ -86,6 +89,7 @@ class Interpreter:
         self.vocab = {
             t.code: Vocabulary(t, (c.layout for c in self.layouts[t.code])) for t in codes.tables
         }
+        self._kinds_of: dict[tuple[str, bool], frozenset[str]] = {}
         self._section_aliases = [
             (s.code, tuple(label_key(a) for a in s.aliases)) for s in codes.sections
         ]
@@ -182,9 +186,16 @@ class Interpreter:
                 return t.code
         return None
 
-    def _kinds(self, text: str, columns: bool = True) -> set[str]:
-        roles = ("row", "marker", "column") if columns else ("row", "marker")
-        return {k for k, v in self.vocab.items() if v.resolve(text).role in roles}
+    def _kinds(self, text: str, columns: bool = True) -> frozenset[str]:
+        """The tables whose vocabulary the label belongs to (memoised: labels repeat)."""
+        kinds = self._kinds_of.get((text, columns))
+        if kinds is None:
+            if len(self._kinds_of) >= 1 << 15:
+                self._kinds_of.clear()
+            roles = ("row", "marker", "column") if columns else ("row", "marker")
+            kinds = self._kinds_of[(text, columns)] = frozenset(
+                k for k, v in self.vocab.items() if v.resolve(text).role in roles)
+        return kinds
 
     def _split(self, block: TableBlock, hint: str | None):
         """Cut a table block where its labels begin to speak of another table."""
@@ -262,7 +273,7 @@ class Interpreter:
         else:
             reader.read_rows(tokens)
         cells = reader.cells()
-        lines = [raw.locate(t.line) for t in tokens]
+        lines = [raw.locate(n) for n in {t.line for t in tokens}]
         table = Table(
             code=tcodes.code,
             template=choice.layout.template,
@@ -284,6 +295,7 @@ class _TableReader:
         self.vocab = vocab
         self.raw = raw
         self.found: dict[tuple[str, str], Cell] = {}
+        self.kinds = {c.code: c.kind for c in tcodes.columns}
         self.row_lines: dict[str, int] = {}
         self.bare_labels: dict[str, CellToken] = {}
         self.diagnostics: list[Diagnostic] = []
@@ -499,18 +511,18 @@ class _TableReader:
 
     def _add_cell(self, row: str, column: str, token: CellToken, unit_hint: str,
                   unparsed: bool = False) -> None:
-        kind = self.tcodes.column(column).kind
         raw = self.raw.cell(token)
-        parsed = _parse_value(token.text, kind=kind, unit_hint=unit_hint)
-        status = Status.UNPARSED if unparsed else parsed.status
-        value = None if unparsed else parsed.value
+        parsed = _parse_value(token.text, self.kinds[column], unit_hint)
         line = self.raw.locate(token.line)
-        self.found[(row, column)] = Cell(
-            table=self.tcodes.code, row=row, column=column, value=value,
-            unit="" if unparsed else parsed.unit, raw=raw, status=status, line=line,
-            note=parsed.note,
-        )
-        if status in (Status.EMPTY, Status.UNPARSED):
+        if unparsed:
+            status = Status.UNPARSED
+            cell = Cell(self.tcodes.code, row, column, None, "", raw, status, line, parsed.note)
+        else:
+            status = parsed.status
+            cell = Cell(self.tcodes.code, row, column, parsed.value, parsed.unit, raw, status,
+                        line, parsed.note)
+        self.found[(row, column)] = cell
+        if status is Status.EMPTY or status is Status.UNPARSED:
             what = "is empty" if status is Status.EMPTY else f"is not a number: {raw!r}"
             self._diag(Severity.WARNING, f"cell-{status.value}",
                        f"cell {row}/{column} {what}", token,
