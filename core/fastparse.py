@@ -63,6 +63,9 @@ _STATES: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
 }
 
+#: Cells that start with blanks, as they follow a bar.
+_BLANK_LED = (" 0 |", "\t规章 |", "  减3 |", " / |", " 4(其中2) |", " 5\n", " 其他\n", " (一)x |")
+
 #: What the walker does with each terminal where a line starts.
 _PROSE = {"TEXT": "paragraph", "SUBHEADING": "subheading", "CAPTION": "caption"}
 _OPEN = {"OPEN_LABEL": "label", "OPEN_VALUE": "value"}
@@ -106,6 +109,10 @@ def lexers() -> dict[str, re.Pattern[str]] | None:
         if len(lexer.scanner._mres) != 1:  # Lark split a huge alternation: not expected
             return None
         found[state] = lexer.scanner._mres[0]
+    # After a bar, blanks are skipped without the lexer: only the ignored blanks token may
+    # match there, whatever follows them.
+    if any(found["cell"].match(s).lastgroup != "WS" for s in _BLANK_LED):
+        return None
     return found
 
 
@@ -125,124 +132,104 @@ def parse_lines(text: str) -> ParsedDocument | None:
         return None
 
 
-# The walker's states: where a line starts (three kinds: the document's first line, after
-# prose, after a table row), and after a line's last token (its newline must follow).
-_START, _PROSE_LINE, _TABLE_LINE, _IN_ROW, _NEED_NL = range(5)
+# The walker's states at the start of a line: the document's first line, after prose, after
+# a table row. Blank lines between lines are the newline token of the line before them.
+_START, _PROSE_LINE, _TABLE_LINE = range(3)
 
 
 def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
     # One loop with local names: this is the hot path of a corpus conversion.
-    matchers = [states[name].match for name in ("start", "prose", "table", "cell", "eol")]
-    count, find = text.count, text.find
-    end = len(text)
-    pos, line = 0, 1
-    state, after = _START, _PROSE_LINE
+    line_matchers = [states[name].match for name in ("start", "prose", "table")]
+    cell_match = states["cell"].match
+    open_kinds, closed_kinds = _OPEN, _CLOSED
+    state = _START
     sections: list[tuple[str, str, int, list]] = [("", "", 1, [])]
     blocks: list[Line | TableBlock] = sections[0][3]
     captions: list[CellToken] = []
     rows: list[tuple[CellToken, ...]] = []
-    while True:
-        if state != _NEED_NL and pos < end:
+    lines = text.split("\n")
+    lines.pop()  # the text ends with a newline: nothing follows it
+    end = 0  # where the line after the current one starts
+    for number, line in enumerate(lines, 1):
+        pos, end = end, end + len(line) + 1
+        if "|" in line:
             # A line with a "|" can only be a table row: every terminal of a line of its own
-            # stops at "|". Its cells are read between the bars, each by the lexer.
-            nl = find("\n", pos)
-            if find("|", pos, nl) >= 0:
-                pos, line = _rows(text, pos, line, rows, matchers[state],
-                                  matchers[_TABLE_LINE], matchers[_IN_ROW], matchers[_NEED_NL])
-                state = _TABLE_LINE
-                continue
-        if pos >= end:
-            kind, start = "$END", pos
-        else:
-            m = matchers[state](text, pos)
-            if m is None:
-                raise _Stop
-            kind = m.lastgroup
-            start, pos = m.span()
-            if kind == "WS":
-                continue
-            if kind == "_NL":
-                line += count("\n", start, pos)
-                if state == _NEED_NL:
-                    state = after
-                elif state == _START:
-                    state = _PROSE_LINE
-                else:
-                    raise _Stop
-                continue
-        if state == _NEED_NL:
+            # stops at "|". Each piece between two bars is blanks (an empty cell) or one LABEL
+            # or VALUE token, which the lexer of the parser state must match from the piece's
+            # first non-blank character up to the bar; the piece after the last bar is blanks
+            # or an open cell.
+            pieces = line.split("|")
+            last = len(pieces) - 1
+            cells = []
+            match = line_matchers[state]
+            for k, piece in enumerate(pieces):
+                core = piece.strip(" \t")
+                if core:
+                    if k:  # after a bar only the blanks token matches blanks (checked once)
+                        start = pos + len(piece) - len(piece.lstrip(" \t"))
+                        m = match(text, start)
+                    else:
+                        m = _token(match, text, pos)
+                    if m is None:
+                        raise _Stop
+                    kind = (open_kinds if k == last else closed_kinds).get(m.lastgroup)
+                    if kind is None or not (pos + len(piece.rstrip(" \t")) <= m.end()
+                                            <= pos + len(piece)):
+                        raise _Stop  # the token must end between the piece's text and the bar
+                    cells.append(CellToken(kind, core, number, k))
+                elif k != last:
+                    cells.append(CellToken("empty", "", number, k))
+                pos += len(piece) + 1
+                match = cell_match
+            rows.append(tuple(cells))
+            state = _TABLE_LINE
+            continue
+        value = line.strip(" \t")
+        if not value and state != _START:
+            continue  # part of the newline token before it
+        # A line of one token: the lexer of the state must match it to the line's end.
+        m = _token(line_matchers[state], text, pos)
+        if m is None:
             raise _Stop
+        kind = m.lastgroup
+        if kind == "_NL":  # blank lines the document starts with
+            state = _PROSE_LINE
+            continue
+        if not pos + len(line.rstrip(" \t")) <= m.end() < end:
+            raise _Stop
+        value = m.group().strip()
         if rows and kind != "OPEN_VALUE":
             blocks.append(TableBlock(tuple(rows), tuple(captions)))
             rows, captions = [], []
-        if kind == "$END":
-            break
-        value = text[start:pos].strip()
         if kind == "OPEN_VALUE":  # a value alone on a line inside a table
-            rows.append((CellToken("value", value, line, 0),))
-            state, after = _NEED_NL, _TABLE_LINE
-        elif kind == "HEADING":
+            rows.append((CellToken("value", value, number, 0),))
+            state = _TABLE_LINE
+            continue
+        if kind == "HEADING":
             h = _HEADING.match(value)
-            number, title = (h["number"], h["title"].strip()) if h else ("", value)
+            title, number_ = (h["title"].strip(), h["number"]) if h else (value, "")
             blocks, captions = [], []
-            sections.append((number, title, line, blocks))
-            state, after = _NEED_NL, _PROSE_LINE
+            sections.append((number_, title, number, blocks))
         elif kind in _PROSE:
             if kind == "CAPTION":
-                captions.append(CellToken("label", value, line, 0))
+                captions.append(CellToken("label", value, number, 0))
             else:
                 captions = []
-            blocks.append(Line(_PROSE[kind], value, line))
-            state, after = _NEED_NL, _PROSE_LINE
+            blocks.append(Line(_PROSE[kind], value, number))
         else:
             raise _Stop
+        state = _PROSE_LINE
+    if rows:
+        blocks.append(TableBlock(tuple(rows), tuple(captions)))
     return ParsedDocument(
         preamble=SectionBlock("", "", 1, tuple(sections[0][3])),
         sections=tuple(SectionBlock(n, t, ln, tuple(b)) for n, t, ln, b in sections[1:]),
     )
 
 
-def _rows(text: str, pos: int, line: int, rows: list[tuple[CellToken, ...]], first: Callable,
-          table: Callable, cell: Callable, eol: Callable) -> tuple[int, int]:
-    """Read the row lines from ``pos`` on into ``rows``: where the next line starts, its number.
-
-    Each piece between two bars is blanks (an empty cell) or one LABEL or VALUE token, which
-    the lexer of the parser state must match from the piece's first non-blank character up to
-    the bar: ``first`` at the first line's start, ``table`` at the start of the lines after
-    a row, ``cell`` after a bar. The piece after the last bar is blanks or an open cell. The
-    newline and blank lines after a row are the ``_NL`` token. Anything else is left to Lark.
-    """
-    find, count = text.find, text.count
-    open_kinds, closed_kinds = _OPEN, _CLOSED
-    match = first
-    while True:
-        nl = find("\n", pos)
-        pieces = text[pos:nl].split("|")
-        last = len(pieces) - 1
-        cells = []
-        at = pos  # where the piece starts in text
-        for k, piece in enumerate(pieces):
-            core = piece.strip(" \t")
-            if core:
-                start = at + len(piece) - len(piece.lstrip(" \t"))
-                m = match(text, start)
-                if m is None:
-                    raise _Stop
-                kind = (open_kinds if k == last else closed_kinds).get(m.lastgroup)
-                if kind is None or not start + len(core) <= m.end() <= at + len(piece):
-                    raise _Stop
-                cells.append(CellToken(kind, core, line, k))
-            elif k != last:
-                cells.append(CellToken("empty", "", line, k))
-            at += len(piece) + 1
-            match = cell
-        rows.append(tuple(cells))
-        m = eol(text, nl)
-        if m is None or m.lastgroup != "_NL":
-            raise _Stop
-        pos = m.end()
-        line += count("\n", nl, pos)
-        nl = find("\n", pos)
-        if nl < 0 or find("|", pos, nl) < 0:
-            return pos, line
-        match = table
+def _token(match: Callable, text: str, pos: int) -> re.Match[str] | None:
+    """The token at ``pos``, after the ignored blanks token if that comes first."""
+    m = match(text, pos)
+    if m is not None and m.lastgroup == "WS":
+        m = match(text, m.end())
+    return m

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import attrs
-
 from .layout import Vocabulary
 from .parse import CellToken
 
@@ -51,7 +49,7 @@ def _split(tokens: Sequence[CellToken], vocab: Vocabulary) -> list[CellToken]:
                 and not vocab.names(token.text)):
             pieces = split_words(token.text, vocab)
             if pieces:
-                out.extend(attrs.evolve(token, text=p) for p in pieces)
+                out.extend(token._replace(text=p) for p in pieces)
                 continue
         out.append(token)
     return out
@@ -102,7 +100,7 @@ def _join(tokens: list[CellToken], vocab: Vocabulary) -> list[CellToken]:
             continue
         text, last, after = joined
         # The label stands where its last piece before the values stood.
-        out.append(attrs.evolve(tokens[last], text=text))
+        out.append(tokens[last]._replace(text=text))
         skip.update(after)
         i = last + 1
     return out
