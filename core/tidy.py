@@ -44,7 +44,7 @@ class CsvRows:
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         # All rows in one csv call, their "\r\n" endings made "\n" at once — unless a field
         # holds a carriage return itself (more "\r" than rows): then row by row, as above.
-        rows = [tuple(row) for row in rows]
+        rows = list(rows)
         self._csv.writerows(rows)
         text = self._buffer.getvalue()
         self._buffer.seek(0)
@@ -112,16 +112,21 @@ def format_number(value: Number | None) -> str:
     return text
 
 
+#: Each status as its text (an enum's ``.value`` is a property call: this is a dict lookup).
+_STATUS_TEXT = {s: s.value for s in Status}
+
+
 def cell_row(report_id: str, cell: Cell) -> tuple[str, ...]:
+    value = cell.value
     return (
         report_id,
         cell.table,
         cell.row,
         cell.column,
-        format_number(cell.value),
+        str(value) if type(value) is int else format_number(value),
         cell.unit,
         cell.raw,
-        cell.status.value,
+        _STATUS_TEXT[cell.status],
         str(cell.line),
     )
 
@@ -129,8 +134,7 @@ def cell_row(report_id: str, cell: Cell) -> tuple[str, ...]:
 def tidy_rows(report: Report) -> Iterator[tuple[str, ...]]:
     """The report's cells as tidy rows, tables and cells in template order."""
     rid = report.metadata.report_id
-    for cell in report.cells():
-        yield cell_row(rid, cell)
+    return (cell_row(rid, cell) for cell in report.cells())
 
 
 def csvw_metadata(url: str, *, title: str = "") -> dict[str, Any]:

@@ -37,14 +37,13 @@ def counts_rule(table: str, description: str) -> Rule:
     """Counts in ``table`` are whole and not below 0; a change (``本年增/减``) is whole and may
     be negative; an amount of money may have decimals but is not below 0."""
     rule_id = f"{table}.counts"
-    codes = load_codes().table(table)
+    kinds = {c.code: c.kind for c in load_codes().table(table).columns}
 
     def check(report: Report) -> Iterator[Diagnostic]:
         t = report.table(table)
         for cell in t.cells if t is not None else ():
-            if cell.value is None or not codes.has_column(cell.column):
+            if cell.value is None or (kind := kinds.get(cell.column)) is None:
                 continue
-            kind = codes.column(cell.column).kind
             whole = kind in ("count", "change") and cell.value != int(cell.value)
             negative = cell.value < 0 and kind != "change"
             if whole or negative:
