@@ -120,6 +120,10 @@ class Table:
     def cell(self, row: str, column: str) -> Cell | None:
         return self._by_address.get((row, column))
 
+    def addresses(self) -> tuple[tuple[str, str], ...]:
+        """``(row, column)`` of every cell, in order: the table's shape."""
+        return tuple(self._by_address)
+
     def value(self, row: str, column: str) -> Number | None:
         c = self.cell(row, column)
         return None if c is None else c.value

@@ -354,13 +354,8 @@ def _value_index(report: Report) -> dict[CellRef, Number | None]:
 def _known(values: Mapping[CellRef, Number | None], refs: Iterable[CellRef]
            ) -> list[Number] | None:
     """The refs' values; None when a ref names a cell the report lacks or one without a value."""
-    out: list[Number] = []
-    for ref in refs:
-        value = values.get(ref)
-        if value is None:
-            return None
-        out.append(value)
-    return out
+    out = [values.get(ref) for ref in refs]
+    return None if None in out else out
 
 
 def _equal(a: Number, b: Number) -> bool:

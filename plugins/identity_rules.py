@@ -45,7 +45,7 @@ def _grid(report: Report, code: str) -> _Grid | None:
     table = report.table(code)
     if table is None:
         return None
-    return _shaped_grid(code, tuple((c.row, c.column) for c in table.cells))
+    return _shaped_grid(code, table.addresses())
 
 
 def _memo(report: Report, code: str,
