@@ -137,6 +137,16 @@ def parse_lines(text: str) -> ParsedDocument | None:
 _START, _PROSE_LINE, _TABLE_LINE = range(3)
 
 
+#: The cells of row lines already read, by the parser state and the line's text. A corpus
+#: repeats row lines (headers, labels, "0 |"), and a row line is lexed on its own: no cell
+#: terminal looks past the end of its line (CAPTION, which looks at the next line, cannot
+#: match on a line with a bar), so the same line in the same state gives the same cells.
+#: Bounded in number and in line length, so memory stays flat over any corpus.
+_ROW_SHAPES: dict[tuple[int, str], tuple[tuple[str, str, int], ...]] = {}
+_SHAPES_KEPT = 1 << 15
+_SHAPE_MAX_CHARS = 400
+
+
 def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
     # One loop with local names: this is the hot path of a corpus conversion.
     line_matchers = [states[name].match for name in ("start", "prose", "table")]
@@ -147,6 +157,8 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
     blocks: list[Line | TableBlock] = sections[0][3]
     captions: list[CellToken] = []
     rows: list[tuple[CellToken, ...]] = []
+    shapes = _ROW_SHAPES
+    new = tuple.__new__
     lines = text.split("\n")
     lines.pop()  # the text ends with a newline: nothing follows it
     end = 0  # where the line after the current one starts
@@ -158,6 +170,13 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
             # or VALUE token, which the lexer of the parser state must match from the piece's
             # first non-blank character up to the bar; the piece after the last bar is blanks
             # or an open cell.
+            shape = shapes.get((state, line))
+            if shape is not None:
+                rows.append(tuple([new(CellToken, (kind, core, number, k))
+                                   for kind, core, k in shape]))
+                state = _TABLE_LINE
+                continue
+            key = (state, line)
             pieces = line.split("|")
             last = len(pieces) - 1
             cells = []
@@ -182,6 +201,10 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
                 pos += len(piece) + 1
                 match = cell_match
             rows.append(tuple(cells))
+            if len(line) <= _SHAPE_MAX_CHARS:
+                if len(shapes) >= _SHAPES_KEPT:
+                    shapes.clear()
+                shapes[key] = tuple((c.kind, c.text, c.index) for c in cells)
             state = _TABLE_LINE
             continue
         value = line.strip(" \t")
