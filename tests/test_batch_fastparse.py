@@ -109,3 +109,16 @@ def test_a_syntax_error_is_left_to_the_grammar_which_locates_it():
     with pytest.raises(ReportSyntaxError) as info:
         parse(text)
     assert info.value.line == 2
+
+
+def test_remembered_row_lines_stay_bounded(monkeypatch):
+    from gongkai import fastparse
+
+    monkeypatch.setattr(fastparse, "_SHAPES_KEPT", 50)
+    text = "".join(f"规章{i} | {i} |\n" for i in range(200)) + "x" * 500 + " | 1 |\n"
+    assert parse_lines(text) == parse_with_grammar(text)
+    assert 0 < len(fastparse._ROW_SHAPES) <= 50
+    assert all(len(line) <= fastparse._SHAPE_MAX_CHARS for _, line in fastparse._ROW_SHAPES)
+    # A remembered line read again, now after a row rather than after prose: the same cells.
+    again = "前言\n" + text
+    assert parse_lines(again) == parse_with_grammar(again)

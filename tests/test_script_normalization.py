@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import gongkai
 from gongkai.plugin_types import NormalizeContext
 from gongkai.plugins import traditional_script as ts
@@ -67,3 +70,22 @@ def test_fullwidth_digits_and_raw_cells():
     assert (cell.value, cell.raw) == (12, "１２")
     in_force = report.cell("proactive", "regulations", "in_force")
     assert (in_force.value, in_force.raw, in_force.note) == (3, "３（其中修订１件）", "其中修订1件")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_folding_the_whole_text_equals_folding_each_line(text):
+    # fold() works on the whole text at once because a line break is inert under NFKC.
+    ctx = NormalizeContext()
+    assert fold(text, ctx) == "\n".join(fold(line, ctx) for line in text.split("\n"))
+
+
+def test_script_check_counts_characters_only_traditional_script_uses():
+    ctx = NormalizeContext()
+    assert ts.is_traditional("政府信息公開工作年度報告。本機關處理申請數量統計如下。")
+    assert not ts.is_traditional("政府信息公开工作年度报告。本机关处理申请数量统计如下。")
+    # A few traditional-only characters in a simplified text (a name, a quotation) are not
+    # enough: the share of them decides.
+    assert not ts.is_traditional("政府信息公开工作年度报告" * 20 + "於")
+    assert ts.to_simplified("政府信息公开", ctx) == "政府信息公开"
+    assert ctx.facts.get("script") is None
