@@ -163,8 +163,9 @@ class Interpreter:
                  for t in self.codes.tables if pieces.get(t.code)}
         # A table whose labels fit two templates equally (an excerpt that stops before the
         # rows that differ) follows the template the report's other tables clearly have.
-        clear = [c.layout.template for code, tokens in found.items()
-                 for c, decisive in [self.choose(self.codes.table(code), tokens)] if decisive]
+        fits = {code: self.choose(self.codes.table(code), tokens)
+                for code, tokens in found.items() if self.layouts.get(code)}
+        clear = [c.layout.template for c, decisive in fits.values() if decisive]
         prefer = max(set(clear), key=clear.count) if clear else ""
         tables = []
         for tcodes in self.codes.tables:
@@ -173,7 +174,10 @@ class Interpreter:
                 diags.append(_diag(Severity.WARNING, "table-missing",
                                    f"table {tcodes.code!r} ({tcodes.zh}) was not found", 0))
                 continue
-            table, table_diags = self._table(tcodes, tokens, raw, prefer)
+            fit = fits.get(tcodes.code)
+            if fit is not None and prefer and not fit[1]:
+                fit = None  # undecided: chosen again, now with the preferred template
+            table, table_diags = self._table(tcodes, tokens, raw, prefer, fit)
             if table is not None:
                 tables.append(table)
             diags.extend(table_diags)
@@ -254,11 +258,11 @@ class Interpreter:
         return best, bool(rivals) and all(r < fits[id(best)] for r in rivals)
 
     def _table(self, tcodes: TableCodes, tokens: list[CellToken], raw: RawText,
-               prefer: str = ""):
+               prefer: str = "", fit: tuple[LayoutChoice, bool] | None = None):
         if not self.layouts.get(tcodes.code):
             return None, [_diag(Severity.ERROR, "layout-missing",
                                 f"no layout is registered for table {tcodes.code!r}", 0)]
-        choice, decisive = self.choose(tcodes, tokens, prefer)
+        choice, decisive = fit or self.choose(tcodes, tokens, prefer)
         reader = _TableReader(tcodes, choice.layout, self.vocab[tcodes.code], raw)
         templates = {c.layout.template for c in self.layouts[tcodes.code]}
         if not decisive and len(templates) > 1:

@@ -81,6 +81,8 @@ def split_words(text: str, vocab: Vocabulary) -> list[str] | None:
 
 
 def _join(tokens: list[CellToken], vocab: Vocabulary) -> list[CellToken]:
+    if not any(_unknown(t, vocab) for t in tokens if t.kind == "label"):
+        return tokens  # every label names something: nothing to join
     out: list[CellToken] = []
     skip: set[int] = set()
     i = 0
