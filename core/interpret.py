@@ -401,8 +401,17 @@ class _TableReader:
                        "none was read", label,
                        cells=[CellRef(self.tcodes.code, row.code, c) for c in columns])
             return i
+        code, kinds, found, raw_cell, locate = (self.tcodes.code, self.kinds, self.found,
+                                                self.raw.cell, self.raw.locate)
         for column, (token, is_text) in zip(columns, taken, strict=False):
-            self._add_cell(row.code, column, token, units.get(column, ""), unparsed=is_text)
+            unit_hint = units.get(column, "")
+            parsed = _parse_value(token.text, kinds[column], unit_hint)
+            if is_text or parsed.status is not Status.OK:  # with a diagnostic
+                self._add_cell(row.code, column, token, unit_hint, unparsed=is_text)
+                continue
+            found[(row.code, column)] = Cell(code, row.code, column, parsed.value, parsed.unit,
+                                             raw_cell(token), Status.OK, locate(token.line),
+                                             parsed.note)
         if len(taken) < len(columns):
             missing = columns[len(taken):]
             self._diag(Severity.WARNING, "cells-missing",
@@ -419,12 +428,13 @@ class _TableReader:
               one_line: bool) -> tuple[list[tuple[CellToken, bool]], int]:
         """Up to ``width`` cells after a row label, each with whether it is text."""
         taken: list[tuple[CellToken, bool]] = []
-        while len(taken) < width and i < len(tokens):
+        resolve, end = self.vocab.resolve, min(len(tokens), i + width)
+        while i < end:
             token = tokens[i]
             if token.kind == "label":
                 if one_line and token.line != label.line:
                     break
-                if self.vocab.resolve(token.text).role != "unknown":
+                if resolve(token.text).role != "unknown":
                     break
                 taken.append((token, True))  # text where a number belongs
             else:
