@@ -42,18 +42,26 @@ class CsvRows:
         self._stream.write(line[:-2] + "\n")
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        # All rows in one csv call, their "\r\n" endings made "\n" at once — unless a field
-        # holds a carriage return itself (more "\r" than rows): then row by row, as above.
-        rows = list(rows)
-        self._csv.writerows(rows)
-        text = self._buffer.getvalue()
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        if text.count("\r") == len(rows):
-            self._stream.write(text.replace("\r\n", "\n"))
-        else:
-            for row in rows:
-                self.writerow(row)
+        # A row of text fields none of which needs quoting (no delimiter, quote or line
+        # break in any) is its fields joined by commas: exactly what the csv module writes,
+        # without its per-character work. Any other row goes through the csv module.
+        lines = []
+        for row in rows:
+            if type(row) is not tuple:
+                row = tuple(row)
+            try:
+                line = ",".join(row)
+            except TypeError:  # not all text: the csv module converts the fields
+                line = None
+            if (line is None or line.count(",") != len(row) - 1 or '"' in line
+                    or "\n" in line or "\r" in line or len(row) < 2):
+                self._csv.writerow(row)
+                line = self._buffer.getvalue()[:-2]
+                self._buffer.seek(0)
+                self._buffer.truncate()
+            lines.append(line)
+        if lines:
+            self._stream.write("\n".join(lines) + "\n")
 
 
 @attrs.frozen
@@ -133,8 +141,12 @@ def cell_row(report_id: str, cell: Cell) -> tuple[str, ...]:
 
 def tidy_rows(report: Report) -> Iterator[tuple[str, ...]]:
     """The report's cells as tidy rows, tables and cells in template order."""
-    rid = report.metadata.report_id
-    return (cell_row(rid, cell) for cell in report.cells())
+    rid, status = report.metadata.report_id, _STATUS_TEXT
+    # cell_row, inlined: this is every cell of every report of a dataset.
+    return ((rid, c.table, c.row, c.column,
+             str(c.value) if type(c.value) is int else format_number(c.value),
+             c.unit, c.raw, status[c.status], str(c.line))
+            for t in report.tables for c in t.cells)
 
 
 def csvw_metadata(url: str, *, title: str = "") -> dict[str, Any]:
