@@ -19,6 +19,7 @@ repeat them, and its configuration (``off`` or a severity) applies to them too. 
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections import defaultdict
@@ -40,6 +41,9 @@ RESTORABLE = (Status.EMPTY, Status.MISSING)
 
 #: Plugin name given to findings of the validate stage itself (inference, failing rules).
 STAGE = "gongkai"
+
+#: A cell's address as a plain tuple ``(table, row, column)``.
+Address = tuple[str, str, str]
 
 
 class ConfigWarning(UserWarning):
@@ -70,6 +74,12 @@ class Equation:
     def refs(self) -> tuple[CellRef, ...]:
         return self.left + self.right
 
+    @functools.cached_property
+    def _keys(self) -> tuple[tuple[Address, ...], tuple[Address, ...]]:
+        """Both sides as plain address tuples: hashed in C, where a CellRef's hash is a call."""
+        return (tuple((r.table, r.row, r.column) for r in self.left),
+                tuple((r.table, r.row, r.column) for r in self.right))
+
     def text(self) -> str:
         return self.formula or f"{_names(self.left)} = {_names(self.right)}"
 
@@ -90,8 +100,9 @@ def check_equations(report: Report, equations: Iterable[Equation], rule_id: str,
     values = _value_index(report)
     for eq in equations:
         # Plain lookups: most identities hold, and a finding is built only when one does not.
-        left = _known(values, eq.left)
-        right = _known(values, eq.right) if left is not None else None
+        left_keys, right_keys = eq._keys
+        left = _known(values, left_keys)
+        right = _known(values, right_keys) if left is not None else None
         if left is None or right is None or _equal(sum(left), sum(right)):
             continue
         cells = _index(report)
@@ -337,24 +348,26 @@ def _index(report: Report) -> dict[CellRef, Cell]:
     return index
 
 
-_last_values: tuple[Report | None, dict[CellRef, Number | None]] = (None, {})
+_last_values: tuple[Report | None, dict[Address, Number | None]] = (None, {})
 
 
-def _value_index(report: Report) -> dict[CellRef, Number | None]:
-    """The report's cell values by ref (None: no value), kept for the last report like
+def _value_index(report: Report) -> dict[Address, Number | None]:
+    """The report's cell values by address (None: no value), kept for the last report like
     ``_index``."""
     global _last_values
     last, values = _last_values
     if last is not report:
-        values = {ref: _value(c) for ref, c in _index(report).items()}
+        placeholder = Status.PLACEHOLDER
+        values = {(c.table, c.row, c.column): c.value if c.value is not None
+                  else 0 if c.status is placeholder else None for c in report.cells()}
         _last_values = (report, values)
     return values
 
 
-def _known(values: Mapping[CellRef, Number | None], refs: Iterable[CellRef]
+def _known(values: Mapping[Address, Number | None], keys: Iterable[Address]
            ) -> list[Number] | None:
-    """The refs' values; None when a ref names a cell the report lacks or one without a value."""
-    out = [values.get(ref) for ref in refs]
+    """The cells' values; None when one is a cell the report lacks or one without a value."""
+    out = [values.get(key) for key in keys]
     return None if None in out else out
 
 
