@@ -8,17 +8,15 @@ table blocks whose cells know their kind, text, line and position on the line.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import NamedTuple
 
 import attrs
 import lark
 
+from .cache import cache_dir as store
 from .errors import ReportSyntaxError
 
 GRAMMAR = "report.lark"
@@ -89,23 +87,6 @@ class ParsedDocument:
         return (self.preamble, *self.sections)
 
 
-def _cache_dir() -> Path | None:
-    for candidate in (
-        os.environ.get("GONGKAI_CACHE_DIR"),
-        os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gongkai"),
-        os.path.join(tempfile.gettempdir(), "gongkai-cache"),
-    ):
-        if not candidate:
-            continue
-        try:
-            os.makedirs(candidate, exist_ok=True)
-        except OSError:
-            continue
-        if os.access(candidate, os.W_OK):
-            return Path(candidate)
-    return None
-
-
 def grammar_text() -> str:
     return resources.files("gongkai.grammars").joinpath(GRAMMAR).read_text("utf-8")
 
@@ -121,7 +102,7 @@ def parser() -> lark.Lark:
         propagate_positions=True,
         maybe_placeholders=False,
     )
-    cache_dir = _cache_dir()
+    cache_dir = store()
     if cache_dir is not None:
         digest = hashlib.sha256((text + lark.__version__).encode()).hexdigest()[:16]
         options["cache"] = str(cache_dir / f"report-{digest}.lark-cache")

@@ -21,6 +21,7 @@ import re
 from functools import cache
 
 from gongkai import hookimpl
+from gongkai.cache import cached_json, digest
 from gongkai.codes import load_codes
 from gongkai.plugin_types import NormalizeContext, Normalizer
 
@@ -44,27 +45,43 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+def _opencc_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name in ("opencc", "OpenCC", "opencc-python-reimplemented"):
+        try:
+            return f"{name} {version(name)}"
+        except PackageNotFoundError:
+            continue
+    return "unknown"
+
+
 @cache
-def _traditional_characters() -> re.Pattern[str]:
-    """The CJK characters that OpenCC's t2s changes, as one character class (built once)."""
-    chars = [chr(c) for c in range(0x4E00, 0xA000)]
-    # One character per line: a conversion never spans a line break, so each is converted
-    # on its own, in one call.
-    converted = _converter("t2s").convert("\n".join(chars)).split("\n")
-    changed = [a for a, b in zip(chars, converted, strict=True) if a != b]
-    return re.compile("[" + "".join(changed) + "]")
+def _traditional_characters() -> frozenset[str]:
+    """The CJK characters that OpenCC's t2s changes (built once, then kept in the cache)."""
+
+    def build() -> str:
+        chars = [chr(c) for c in range(0x4E00, 0xA000)]
+        # One character per line: a conversion never spans a line break, so each is
+        # converted on its own, in one call.
+        converted = _converter("t2s").convert("\n".join(chars)).split("\n")
+        return "".join(a for a, b in zip(chars, converted, strict=True) if a != b)
+
+    return frozenset(cached_json("t2s-characters", digest(_opencc_version()), build))
 
 
 def is_traditional(text: str) -> bool:
     """Whether enough of the text's CJK characters are ones only traditional script uses.
 
-    A simplified text has (almost) none of them, which is one regular-expression scan; only a
-    text with some has its CJK characters counted.
+    A simplified text has (almost) none of them: its set of characters meets the set of
+    traditional ones in nothing, and that is all the work; only a text with some has them and
+    its CJK characters counted.
     """
     sample = text[:SAMPLE_CHARS]
-    hits = len(_traditional_characters().findall(sample))
-    if not hits:
+    found = _traditional_characters().intersection(sample)
+    if not found:
         return False
+    hits = sum(sample.count(c) for c in found)
     cjk = sum(map(len, _CJK.findall(sample)))
     return hits / cjk >= TRADITIONAL_SHARE
 
@@ -82,12 +99,19 @@ def _known_labels() -> set[str]:
 @cache
 def _vocabulary_fix() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     """Phrases a vocabulary-converting mirror produces, mapped back to gongkai's labels."""
-    there, back = _converter("s2twp"), _converter("t2s")
-    fixes = {}
-    for label in _known_labels():
-        mirrored = back.convert(there.convert(label))
-        if mirrored != label and len(mirrored) > 1:
-            fixes[mirrored] = label
+    labels = sorted(_known_labels())
+
+    def build() -> dict[str, str]:
+        there, back = _converter("s2twp"), _converter("t2s")
+        fixes = {}
+        for label in labels:
+            mirrored = back.convert(there.convert(label))
+            if mirrored != label and len(mirrored) > 1:
+                fixes[mirrored] = label
+        return fixes
+
+    # Loading s2twp's dictionaries takes a tenth of a second: the result is kept instead.
+    fixes = cached_json("mirrored-labels", digest(_opencc_version(), *labels), build)
     if not fixes:
         return None, {}
     alternatives = sorted(fixes, key=len, reverse=True)
