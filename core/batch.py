@@ -211,10 +211,12 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _warm(engine: Engine) -> None:
     """Build what every conversion needs once, before the workers are forked."""
+    from .fastparse import lexers
     from .parse import parser
     from .pipeline import interpreter
 
     parser()
+    lexers()
     interpreter(engine)
 
 
