@@ -40,23 +40,17 @@ LOOPS = {
 def measured(stage: str, paths: list[str]) -> None:
     """Prepare every stage's inputs, then run one stage's loop inside ``eval`` (the only
     function whose instructions callgrind is told to count)."""
+    from stage_inputs import prepare
+
     from gongkai.batch import BatchOptions, convert_one
     from gongkai.dataset import report_chunk
-    from gongkai.engine import default_engine
     from gongkai.interpret import RawText
     from gongkai.normalize import normalize
     from gongkai.parse import parse
-    from gongkai.pipeline import build, interpreter, read
+    from gongkai.pipeline import read
     from gongkai.validate import validate
 
-    engine = default_engine()
-    data = [Path(p).read_bytes() for p in paths]
-    sources = [read(d, engine=engine, filename=p)[0] for d, p in zip(data, paths, strict=True)]
-    normalizers = [(c.item, c.plugin) for c in engine.normalizers()]
-    texts = [normalize(s.text, normalizers)[0] + "\n" for s in sources]
-    docs = [parse(t) for t in texts]
-    interp = interpreter(engine)
-    built = [build(s, engine=engine, report_id="x") for s in sources]
+    engine, data, sources, normalizers, texts, docs, interp, built = prepare(paths)
     checked = [validate(r, engine=engine) for r in built]
     options = BatchOptions(dataset="csv", keep_reports=False)
     for p in paths:  # every lazily built table and cache warm, as in a long batch

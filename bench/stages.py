@@ -17,14 +17,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from stage_inputs import prepare
+
 from gongkai.batch import BatchOptions, convert_one
 from gongkai.dataset import report_chunk
-from gongkai.engine import default_engine
 from gongkai.interpret import RawText
 from gongkai.metadata import find_metadata
 from gongkai.normalize import normalize
 from gongkai.parse import parse, parse_with_grammar
-from gongkai.pipeline import build, convert_file, interpreter, read
+from gongkai.pipeline import convert_file, read
 from gongkai.plugin_types import NormalizeContext
 from gongkai.validate import validate
 
@@ -48,17 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="also print a cProfile summary")
     args = parser.parse_args(argv)
 
-    engine = default_engine()
     paths = [str(p) for p in SEEDS]
     n = len(paths)
-    data = [Path(p).read_bytes() for p in paths]
-    sources = [read(d, engine=engine, filename=p)[0] for d, p in zip(data, paths, strict=True)]
-    normalizers = [(c.item, c.plugin) for c in engine.normalizers()]
-    texts = [normalize(s.text, normalizers)[0] + "\n" for s in sources]
-    docs = [parse(t) for t in texts]
-    interp = interpreter(engine)
-    built = [build(s, engine=engine, report_id="x", source_path=p)
-             for s, p in zip(sources, paths, strict=True)]
+    engine, data, sources, normalizers, texts, docs, interp, built = prepare(paths)
     reports = [convert_file(p) for p in paths]
     options = BatchOptions(dataset="csv", keep_reports=False)
 
