@@ -4,7 +4,8 @@
 and turns the tree into blocks. For a corpus that is most of the conversion time, spent on
 Python bookkeeping per token (tree nodes, positions) rather than on matching. The grammar's
 structure is small — lines of prose, headings, and table rows of ``|``-closed cells — so this
-module walks it directly, token by token, and builds the blocks as it goes.
+module walks it directly, line by line, and builds the blocks as it goes: a line without a bar
+is one token; a line with one is a table row, split at its bars, each cell one token.
 
 It stays the grammar's reading by construction:
 
@@ -15,7 +16,10 @@ It stays the grammar's reading by construction:
 * the transitions between those states are the grammar's rules, which are fingerprinted: if
   the rules change, or the sample sequences of one state disagree, this module stands aside;
 * anything it does not expect (a syntax error, a state it does not know) returns None, and
-  the text goes to Lark, which gives the result or the located error.
+  the text goes to Lark, which gives the result or the located error;
+* two shortcuts rest on what the terminals are, and are checked or bounded: after a bar only
+  the ignored blanks token matches blanks (checked when the lexers are taken), and a row line is
+  lexed on its own, so the cells of a row line already read are remembered (see _ROW_SHAPES).
 
 tests/test_batch_fastparse.py checks that both give the same blocks on the seeds and on
 generated report-shaped texts.
