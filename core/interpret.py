@@ -401,17 +401,8 @@ class _TableReader:
                        "none was read", label,
                        cells=[CellRef(self.tcodes.code, row.code, c) for c in columns])
             return i
-        code, kinds, found, raw_cell, locate = (self.tcodes.code, self.kinds, self.found,
-                                                self.raw.cell, self.raw.locate)
         for column, (token, is_text) in zip(columns, taken, strict=False):
-            unit_hint = units.get(column, "")
-            parsed = _parse_value(token.text, kinds[column], unit_hint)
-            if is_text or parsed.status is not Status.OK:  # with a diagnostic
-                self._add_cell(row.code, column, token, unit_hint, unparsed=is_text)
-                continue
-            found[(row.code, column)] = Cell(code, row.code, column, parsed.value, parsed.unit,
-                                             raw_cell(token), Status.OK, locate(token.line),
-                                             parsed.note)
+            self._add_cell(row.code, column, token, units.get(column, ""), unparsed=is_text)
         if len(taken) < len(columns):
             missing = columns[len(taken):]
             self._diag(Severity.WARNING, "cells-missing",

@@ -35,33 +35,28 @@ class CsvRows:
         self._csv = csv.writer(self._buffer, lineterminator="\r\n")
 
     def writerow(self, row: Iterable[Any]) -> None:
-        self._csv.writerow(row)
-        line = self._buffer.getvalue()
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._stream.write(line[:-2] + "\n")
+        self.writerows([row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        # A row of text fields none of which needs quoting (no delimiter, quote or line
-        # break in any) is its fields joined by commas: exactly what the csv module writes,
-        # without its per-character work. Any other row goes through the csv module.
-        lines = []
-        for row in rows:
-            if type(row) is not tuple:
-                row = tuple(row)
-            try:
-                line = ",".join(row)
-            except TypeError:  # not all text: the csv module converts the fields
-                line = None
-            if (line is None or line.count(",") != len(row) - 1 or '"' in line
-                    or "\n" in line or "\r" in line or len(row) < 2):
-                self._csv.writerow(row)
-                line = self._buffer.getvalue()[:-2]
-                self._buffer.seek(0)
-                self._buffer.truncate()
-            lines.append(line)
+        lines = [self._line(row if type(row) is tuple else tuple(row)) for row in rows]
         if lines:
             self._stream.write("\n".join(lines) + "\n")
+
+    def _line(self, row: tuple) -> str:
+        # A row of text fields none of which needs quoting (no delimiter, quote or line break
+        # in any) is its fields joined by commas: exactly what the csv module writes, without
+        # its per-character work. Any other row goes through the csv module.
+        try:
+            line = ",".join(row)
+        except TypeError:  # not all text: the csv module converts the fields
+            line = None
+        if (line is None or line.count(",") != len(row) - 1 or '"' in line or "\n" in line
+                or "\r" in line or len(row) < 2):
+            self._csv.writerow(row)
+            line = self._buffer.getvalue()[:-2]
+            self._buffer.seek(0)
+            self._buffer.truncate()
+        return line
 
 
 @attrs.frozen
@@ -141,12 +136,8 @@ def cell_row(report_id: str, cell: Cell) -> tuple[str, ...]:
 
 def tidy_rows(report: Report) -> Iterator[tuple[str, ...]]:
     """The report's cells as tidy rows, tables and cells in template order."""
-    rid, status = report.metadata.report_id, _STATUS_TEXT
-    # cell_row, inlined: this is every cell of every report of a dataset.
-    return ((rid, c.table, c.row, c.column,
-             str(c.value) if type(c.value) is int else format_number(c.value),
-             c.unit, c.raw, status[c.status], str(c.line))
-            for t in report.tables for c in t.cells)
+    rid = report.metadata.report_id
+    return (cell_row(rid, cell) for cell in report.cells())
 
 
 def csvw_metadata(url: str, *, title: str = "") -> dict[str, Any]:

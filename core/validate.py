@@ -357,9 +357,7 @@ def _value_index(report: Report) -> dict[Address, Number | None]:
     global _last_values
     last, values = _last_values
     if last is not report:
-        placeholder = Status.PLACEHOLDER
-        values = {(c.table, c.row, c.column): c.value if c.value is not None
-                  else 0 if c.status is placeholder else None for c in report.cells()}
+        values = {(c.table, c.row, c.column): _value(c) for c in report.cells()}
         _last_values = (report, values)
     return values
 
