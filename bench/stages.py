@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/stages.py            # the five seeds, best of 5 rounds
     .venv/bin/python bench/stages.py --profile  # and the 25 hottest functions (cProfile)
+    .venv/bin/python bench/stages.py --corpus DIR -n 200   # reports of a benchmark corpus
 
 CPU time (not wall time) of one process, the best of several rounds, so other work on the
 machine disturbs it less; run it before and after a change to a stage.
@@ -47,9 +48,14 @@ def per_report(fn: Callable[[], object], n: int, rounds: int = 5, repeat: int = 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile", action="store_true", help="also print a cProfile summary")
+    parser.add_argument("--corpus", type=Path,
+                        help="reports of a benchmark corpus (bench/batch_bench.py --corpus DIR) "
+                             "instead of the seeds: numbers and names vary, as in a crawl")
+    parser.add_argument("-n", type=int, default=200, help="reports taken from --corpus (200)")
     args = parser.parse_args(argv)
 
-    paths = [str(p) for p in SEEDS]
+    paths = ([str(p) for p in sorted(args.corpus.rglob("*.txt"))[:args.n]] if args.corpus
+             else [str(p) for p in SEEDS])
     n = len(paths)
     engine, data, sources, normalizers, texts, docs, interp, built = prepare(paths)
     reports = [convert_file(p) for p in paths]
@@ -89,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             lambda: [convert_one(p, None, options, engine) for p in paths], n)),
     ]
     width = max(len(name) for name, _ in rows)
-    print(f"CPU ms per report, seed mix ({n} reports), best of 5 rounds")
+    what = f"{args.corpus}, first {n} reports" if args.corpus else f"seed mix ({n} reports)"
+    print(f"CPU ms per report, {what}, best of 5 rounds")
     for name, ms in rows:
         print(f"{name:<{width}}  {ms:7.3f}")
     if args.profile:

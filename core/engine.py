@@ -19,7 +19,7 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -129,9 +129,22 @@ def _entry_points() -> list[metadata.EntryPoint]:
     return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
 
 
+def _dist_of(ep: metadata.EntryPoint) -> tuple[str, str]:
+    """The name and version of the distribution declaring ``ep`` ("" when unknown)."""
+    return _dist_name_version(ep.dist) if ep.dist is not None else ("", "")
+
+
+# Each Distribution.name or .version parses the distribution's whole METADATA file again (an
+# email-header parse): once per distribution is enough, and that was a tenth of a start-up.
+# Distributions compare by identity; the cache holds the few of one listing.
+@lru_cache(maxsize=32)
+def _dist_name_version(dist: metadata.Distribution) -> tuple[str, str]:
+    meta = dist.metadata
+    return meta["Name"] or "", meta["Version"] or ""
+
+
 def _is_builtin(ep: metadata.EntryPoint) -> bool:
-    dist = ep.dist
-    return dist is not None and dist.name == BUILTIN_DISTRIBUTION
+    return _dist_of(ep)[0] == BUILTIN_DISTRIBUTION
 
 
 def builtin_plugin_names() -> tuple[str, ...]:
@@ -212,9 +225,9 @@ class Engine:
         except Exception as exc:
             self._skip(ep.name, f"failed to import {ep.value}: {_describe(exc)}")
             return
-        dist = ep.dist
-        self._register(plugin, ep.name, ep.value, dist.name if dist else "",
-                       dist.version if dist else "", source=source, builtin=_is_builtin(ep))
+        dist, version = _dist_of(ep)
+        self._register(plugin, ep.name, ep.value, dist, version, source=source,
+                       builtin=dist == BUILTIN_DISTRIBUTION)
 
     def _register_named(self, plugin: ModuleType | object | str) -> None:
         if not isinstance(plugin, str):
