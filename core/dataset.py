@@ -22,7 +22,7 @@ from typing import TextIO
 from .errors import UsageError
 from .model import Report
 from .output import atomic_writer
-from .tidy import COLUMNS, CsvRows, tidy_rows
+from .tidy import COLUMNS, CsvRows, tidy_csv, tidy_rows
 
 #: Dataset formats by file extension.
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -71,7 +71,7 @@ def chunk(rows: Iterable[tuple[str, ...]], fmt: str) -> str:
 
 def report_chunk(report: Report, fmt: str) -> str:
     """A report's cells as dataset text."""
-    return chunk(tidy_rows(report), fmt)
+    return tidy_csv(report) if fmt == "csv" else jsonl_chunk(tidy_rows(report))
 
 
 def csv_file_rows(path: str | os.PathLike) -> Iterator[tuple[str, ...]]:

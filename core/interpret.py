@@ -39,6 +39,10 @@ def _parse_value(text: str, kind: str, unit_hint: str) -> ParsedValue:
     return parse_value(text, kind=kind, unit_hint=unit_hint)
 
 
+# Statuses looked up once: an enum member is a slow class attribute, and these are checked
+# for every cell.
+_EMPTY, _UNPARSED = Status.EMPTY, Status.UNPARSED
+
 #: Markers after which a new set of column headers begins (a new 第二十条 item).
 _HEADER_RESETS = ("第二十条第", "信息内容")
 
@@ -401,8 +405,7 @@ class _TableReader:
                        "none was read", label,
                        cells=[CellRef(self.tcodes.code, row.code, c) for c in columns])
             return i
-        for column, (token, is_text) in zip(columns, taken, strict=False):
-            self._add_cell(row.code, column, token, units.get(column, ""), unparsed=is_text)
+        self._add_cells(row.code, columns, taken, units)
         if len(taken) < len(columns):
             missing = columns[len(taken):]
             self._diag(Severity.WARNING, "cells-missing",
@@ -498,8 +501,12 @@ class _TableReader:
                        "cannot be told, so none was read", values[0],
                        cells=[CellRef(self.tcodes.code, r, c) for r, c in slots])
             return
-        for (row, column), token in zip(slots, values, strict=False):
-            self._add_cell(row, column, token, "")
+        at = 0
+        for row in self.layout.rows:
+            width = len(row.columns)
+            self._add_cells(row.code, row.columns,
+                            [(t, False) for t in values[at:at + width]], {})
+            at += width
         if len(values) > len(slots):
             extra = ", ".join(self.raw.cell(t) for t in values[len(slots):])
             self._diag(Severity.WARNING, "values-extra",
@@ -514,24 +521,34 @@ class _TableReader:
 
     # -- cells ---------------------------------------------------------------------------------
 
-    def _add_cell(self, row: str, column: str, token: CellToken, unit_hint: str,
-                  unparsed: bool = False) -> None:
-        raw = self.raw.cell(token)
-        parsed = _parse_value(token.text, self.kinds[column], unit_hint)
-        line = self.raw.locate(token.line)
-        if unparsed:
-            status = Status.UNPARSED
-            cell = Cell(self.tcodes.code, row, column, None, "", raw, status, line, parsed.note)
-        else:
-            status = parsed.status
-            cell = Cell(self.tcodes.code, row, column, parsed.value, parsed.unit, raw, status,
-                        line, parsed.note)
-        self.found[(row, column)] = cell
-        if status is Status.EMPTY or status is Status.UNPARSED:
-            what = "is empty" if status is Status.EMPTY else f"is not a number: {raw!r}"
-            self._diag(Severity.WARNING, f"cell-{status.value}",
-                       f"cell {row}/{column} {what}", token,
-                       cells=[CellRef(self.tcodes.code, row, column)])
+    def _add_cells(self, row: str, columns: Sequence[str],
+                   taken: Iterable[tuple[CellToken, bool]], units: dict[str, str]) -> None:
+        """The cells of one row: each token with its column, and whether it is text."""
+        # The hot path of interpretation (every cell of a report): local names, and the raw
+        # line and source line looked up once per line rather than per cell.
+        table, kinds, found = self.tcodes.code, self.kinds, self.found
+        raw_cell, locate = self.raw.cell, self.raw.locate
+        at = line = -1
+        for column, (token, is_text) in zip(columns, taken, strict=False):
+            if token.line != at:
+                at = token.line
+                line = locate(at)
+            raw = raw_cell(token)
+            parsed = _parse_value(token.text, kinds[column],
+                                  units.get(column, "") if units else "")
+            if is_text:
+                status = _UNPARSED
+                cell = Cell(table, row, column, None, "", raw, status, line, parsed.note)
+            else:
+                status = parsed.status
+                cell = Cell(table, row, column, parsed.value, parsed.unit, raw, status, line,
+                            parsed.note)
+            found[(row, column)] = cell
+            if status is _EMPTY or status is _UNPARSED:
+                what = "is empty" if status is _EMPTY else f"is not a number: {raw!r}"
+                self._diag(Severity.WARNING, f"cell-{status.value}",
+                           f"cell {row}/{column} {what}", token,
+                           cells=[CellRef(table, row, column)])
 
     def cells(self) -> tuple[Cell, ...]:
         """Every cell of the layout, in template order; cells the source lacks are missing."""

@@ -328,10 +328,13 @@ def _solution_text(eq: Equation, ref: CellRef, known: Mapping[CellRef, Number]) 
 # -- values and messages ---------------------------------------------------------------------------
 
 
+_PLACEHOLDER = Status.PLACEHOLDER  # an enum member is a slow class attribute
+
+
 def _value(cell: Cell) -> Number | None:
     if cell.value is not None:
         return cell.value
-    return 0 if cell.status is Status.PLACEHOLDER else None
+    return 0 if cell.status is _PLACEHOLDER else None
 
 
 _last_index: tuple[Report | None, dict[CellRef, Cell]] = (None, {})

@@ -29,7 +29,7 @@ from gongkai.tidy import (
     grid,
     label,
     table_label,
-    tidy_rows,
+    tidy_csv,
 )
 from gongkai.writer_options import flag
 
@@ -92,8 +92,7 @@ def write(report: Report, stream: TextIO, options: Mapping[str, str]) -> None:
     tables = _tables(report, options)
     if not wide:
         out.writerow(COLUMNS)
-        codes = {t.code for t in tables}
-        out.writerows(r for r in tidy_rows(report) if r[1] in codes)
+        stream.write(tidy_csv(report, {t.code for t in tables}))
         return
     single = bool(options.get("table", "").strip())
     for i, table in enumerate(tables):
