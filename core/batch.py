@@ -17,6 +17,7 @@ The command line (``gongkai convert DIR... -o OUTDIR``) is :mod:`gongkai.batch_c
 from __future__ import annotations
 
 import concurrent.futures as cf
+import gc
 import multiprocessing
 import os
 import signal
@@ -245,9 +246,13 @@ def _results_in_pool(tasks: list[tuple[int, str, str | None]], options: BatchOpt
     in_flight: dict[cf.Future, list] = {}
     flying = 0  # inputs in flight
 
-    if _context().get_start_method() == "fork":
+    forked = _context().get_start_method() == "fork"
+    if forked:
         _warm(engine)
         _worker["engine"] = engine
+        # What the workers inherit is kept out of the cyclic collector's way: a full collection
+        # in a worker would walk (and so copy, page by page) every object of the parent.
+        gc.freeze()
     executor = _executor(jobs, options)
     try:
         while next_index is not None:
@@ -305,6 +310,8 @@ def _results_in_pool(tasks: list[tuple[int, str, str | None]], options: BatchOpt
         # flight finish (each output is written whole or not at all), then stop the workers.
         executor.shutdown(wait=True, cancel_futures=True)
         _worker.pop("engine", None)
+        if forked:
+            gc.unfreeze()
 
 
 def _executor(jobs: int, options: BatchOptions) -> cf.ProcessPoolExecutor:

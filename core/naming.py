@@ -59,16 +59,21 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _walk(root: str, extensions: frozenset[str], excluded: set[str]) -> Iterable[str]:
+def _walk(root: str, extensions: frozenset[str], excluded: set[str]
+          ) -> Iterable[tuple[str, str]]:
+    """``(path, name relative to root)`` of the reports below ``root``."""
     for directory, dirs, files in os.walk(root):
         # Hidden directories (.git, caches) and the run's own output are not the corpus.
         dirs[:] = sorted(
             d for d in dirs
             if not _hidden(d) and os.path.realpath(os.path.join(directory, d)) not in excluded
         )
+        # The relative name of each file from its directory's, worked out once per directory.
+        here = _rel(directory, root)
+        prefix = "" if here == "." else here + "/"
         for name in sorted(files):
             if not _hidden(name) and os.path.splitext(name)[1].lower() in extensions:
-                yield os.path.join(directory, name)
+                yield os.path.join(directory, name), prefix + name
 
 
 def _pattern_base(pattern: str) -> str:
@@ -104,7 +109,7 @@ def find_reports(sources: Iterable[str | os.PathLike], *, extensions: Iterable[s
     for source in sources:
         source = os.fspath(source)
         if os.path.isdir(source):
-            found.extend(Input(p, _rel(p, source)) for p in _walk(source, exts, excluded))
+            found.extend(Input(p, rel) for p, rel in _walk(source, exts, excluded))
         elif is_pattern(source):
             base = _pattern_base(source)
             matches = sorted(glob.glob(source, recursive=True))
@@ -112,18 +117,41 @@ def find_reports(sources: Iterable[str | os.PathLike], *, extensions: Iterable[s
                 raise UsageError(f"no file matches {source!r}")
             for match in matches:
                 if os.path.isdir(match):
-                    found.extend(Input(p, _rel(p, base)) for p in _walk(match, exts, excluded))
+                    under = _rel(match, base)
+                    found.extend(Input(p, rel if under == "." else f"{under}/{rel}")
+                                 for p, rel in _walk(match, exts, excluded))
                 elif not _hidden(os.path.basename(match)):
                     found.append(Input(match, _rel(match, base)))
         else:
             found.append(Input(source, os.path.basename(source) or source))
     unique: dict[str, Input] = {}
+    real = _RealPaths()
     for item in found:
-        key = os.path.realpath(item.path)
+        key = real(item.path)
         if key in excluded or any(key.startswith(e.rstrip(os.sep) + os.sep) for e in excluded):
             continue
         unique.setdefault(key, item)
     return sorted(unique.values(), key=lambda i: i.path)
+
+
+class _RealPaths:
+    """``os.path.realpath`` of many files in few directories: each directory resolved once.
+
+    realpath looks at every component of a path (a system call each); a file that is not a
+    link is its resolved directory joined with its name, which one ``lstat`` tells.
+    """
+
+    def __init__(self) -> None:
+        self._dirs: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        directory, name = os.path.split(path)
+        if not name or name in (".", "..") or os.path.islink(path):
+            return os.path.realpath(path)
+        resolved = self._dirs.get(directory)
+        if resolved is None:
+            resolved = self._dirs[directory] = os.path.realpath(directory or ".")
+        return os.path.join(resolved, name)
 
 
 # -- output names -----------------------------------------------------------------------------

@@ -80,6 +80,23 @@ def test_globs_files_and_duplicates(corpus):
         find_reports([str(corpus / "*.nothing")], extensions={".txt"})
 
 
+def test_a_file_reached_through_links_is_one_input(corpus, tmp_path):
+    # Inputs are told apart by their resolved paths (resolved a directory at a time): a
+    # linked directory, a linked file and the same path spelt with ".." are the same file.
+    (corpus / "mirror").symlink_to(corpus / "site1", target_is_directory=True)
+    (corpus / "site2" / "link.txt").symlink_to(corpus / "a.txt")
+    spelt = str(corpus / "site2" / ".." / "site1" / "b.txt")
+    found = find_reports([corpus, spelt], extensions={".txt"})
+    assert sorted(i.rel for i in found) == ["a.txt", "site1/b.txt", "site1/deep/c.TXT",
+                                            "site2/d.txt"]
+    from gongkai.naming import _RealPaths
+
+    real = _RealPaths()
+    for path in [spelt, str(corpus / "mirror" / "b.txt"), str(corpus / "site2" / "link.txt"),
+                 str(corpus / "nowhere" / "x.txt"), "x.txt", str(tmp_path) + "/"]:
+        assert real(path) == os.path.realpath(path)
+
+
 def test_the_output_directory_inside_the_corpus_is_not_an_input(corpus):
     (corpus / "out").mkdir()
     shutil.copyfile(SEEDS[0], corpus / "out" / "old.txt")
