@@ -27,6 +27,19 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 def looks_binary(data: bytes) -> bool:
     """NUL bytes or many control characters in the first 8 KiB: an image, an archive..."""
+    global _last_binary
+    # Every reader's sniff asks this of the same head in turn: the last answer is kept.
+    if _last_binary[0] is data:
+        return _last_binary[1]
+    answer = _looks_binary(data)
+    _last_binary = (data, answer)
+    return answer
+
+
+_last_binary: tuple[bytes | None, bool] = (None, False)
+
+
+def _looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True

@@ -22,11 +22,14 @@ and labels that name nothing stay as they are (the table reader reports them).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .layout import Vocabulary
 from .parse import CellToken
 
+#: What str.split() splits at.
+_BLANK = re.compile(r"\s")
 #: At most this many pieces are joined into one label, and at most this many characters.
 MAX_PIECES = 8
 MAX_CHARS = 80
@@ -45,8 +48,10 @@ def _unknown(token: CellToken, vocab: Vocabulary) -> bool:
 def _split(tokens: Sequence[CellToken], vocab: Vocabulary) -> list[CellToken]:
     out: list[CellToken] = []
     for token in tokens:
-        if (token.kind == "label" and 1 < len(token.text.split()) <= MAX_WORDS
-                and not vocab.names(token.text)):
+        text = token.text
+        # Most labels hold no blank: looking for one is cheaper than splitting every label.
+        if (token.kind == "label" and _BLANK.search(text)
+                and 1 < len(text.split()) <= MAX_WORDS and not vocab.names(text)):
             pieces = split_words(token.text, vocab)
             if pieces:
                 out.extend(token._replace(text=p) for p in pieces)

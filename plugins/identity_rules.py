@@ -40,12 +40,22 @@ def _shaped_grid(code: str, addresses: tuple[tuple[str, str], ...]) -> _Grid:
     return _Grid(code, addresses)
 
 
+#: The last table of each code and its grid: every identity rule (and the inference) asks for
+#: the same table in turn, and a table is immutable, so it is known by identity.
+_last_grid: dict[str, tuple[object, _Grid]] = {}
+
+
 def _grid(report: Report, code: str) -> _Grid | None:
     # A corpus repeats a few table shapes: one grid per shape, whose equations are made once.
     table = report.table(code)
     if table is None:
         return None
-    return _shaped_grid(code, table.addresses())
+    last = _last_grid.get(code)
+    if last is not None and last[0] is table:
+        return last[1]
+    grid = _shaped_grid(code, table.addresses())
+    _last_grid[code] = (table, grid)
+    return grid
 
 
 def _memo(report: Report, code: str,

@@ -9,6 +9,7 @@ then reads the broken labels against the layouts' vocabulary.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from gongkai import hookimpl
 from gongkai.decode import decode, looks_binary
@@ -28,8 +29,8 @@ def sniff(head: bytes, filename: str) -> float:
         return 0.0
     if filename.lower().endswith(EXTENSIONS):
         return 0.9
-    if len(_PIPE_TEXT.findall(head)) > 3:
-        return 0.0  # cells closed by "|": the pipe text of the text reader
+    if next(islice(_PIPE_TEXT.finditer(head), 3, None), None) is not None:
+        return 0.0  # four lines of cells closed by "|": the pipe text of the text reader
     # Page numbers or rows of numbers without a "|": PDF text, also when it is named .txt
     # (the plain-text reader's 0.6).
     pages = bool(_PAGE_LINE.search(head))
