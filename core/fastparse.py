@@ -113,11 +113,40 @@ def lexers() -> dict[str, re.Pattern[str]] | None:
         if len(lexer.scanner._mres) != 1:  # Lark split a huge alternation: not expected
             return None
         found[state] = lexer.scanner._mres[0]
+        found[state + NO_BAR] = _without_bar(lexer.terminals, found[state])
     # After a bar, blanks are skipped without the lexer: only the ignored blanks token may
     # match there, whatever follows them.
     if any(found["cell"].match(s).lastgroup != "WS" for s in _BLANK_LED):
         return None
     return found
+
+
+#: Suffix of the key of a state's lexer for a line without a bar.
+NO_BAR = ":no-bar"
+#: Terminals that match only before a "|" on their line: the bar, and the cells it closes
+#: (their pattern ends in the grammar's closed-cell lookahead, and their characters are no
+#: line breaks).
+_BAR_TERMINALS = ("PIPE", "LABEL", "VALUE")
+_CLOSED_LOOKAHEAD = "(?=[ \t]*\\|)"
+
+
+def _without_bar(terminals: list, full: re.Pattern[str]) -> re.Pattern[str]:
+    """A state's lexer for a line without a bar: its alternation without the terminals that
+    need one. None of those can match on such a line, so the first alternative that matches
+    is the same, without trying them (a closed cell scans the whole line and back for its
+    bar: on a paragraph, that was most of the lexing). The alternation is rebuilt as Lark
+    builds it; when that does not give Lark's pattern, the full lexer is used."""
+    def alternation(kept: list) -> str:
+        return "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in kept)
+
+    if alternation(terminals) != full.pattern:
+        return full
+    kept = [t for t in terminals if not _needs_bar(t.name, t.pattern.to_regexp())]
+    return re.compile(alternation(kept), full.flags) if kept else full
+
+
+def _needs_bar(name: str, regexp: str) -> bool:
+    return name in _BAR_TERMINALS and (regexp == "\\|" or regexp.endswith(_CLOSED_LOOKAHEAD))
 
 
 class _Stop(Exception):
@@ -154,6 +183,7 @@ _SHAPE_MAX_CHARS = 400
 def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
     # One loop with local names: this is the hot path of a corpus conversion.
     line_matchers = [states[name].match for name in ("start", "prose", "table")]
+    prose_matchers = [states[name + NO_BAR].match for name in ("start", "prose", "table")]
     cell_match = states["cell"].match
     open_kinds, closed_kinds = _OPEN, _CLOSED
     state = _START
@@ -215,7 +245,7 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
         if not value and state != _START:
             continue  # part of the newline token before it
         # A line of one token: the lexer of the state must match it to the line's end.
-        m = _token(line_matchers[state], text, pos)
+        m = _token(prose_matchers[state], text, pos)
         if m is None:
             raise _Stop
         kind = m.lastgroup
