@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from operator import attrgetter
 
 import attrs
 
@@ -42,6 +43,8 @@ def _parse_value(text: str, kind: str, unit_hint: str) -> ParsedValue:
 # Statuses looked up once: an enum member is a slow class attribute, and these are checked
 # for every cell.
 _EMPTY, _UNPARSED = Status.EMPTY, Status.UNPARSED
+
+_LINE = attrgetter("line")  # of a CellToken
 
 #: Markers after which a new set of column headers begins (a new 第二十条 item).
 _HEADER_RESETS = ("第二十条第", "信息内容")
@@ -281,7 +284,7 @@ class Interpreter:
         else:
             reader.read_rows(tokens)
         cells = reader.cells()
-        lines = [raw.locate(n) for n in {t.line for t in tokens}]
+        lines = [raw.locate(n) for n in set(map(_LINE, tokens))]
         table = Table(
             code=tcodes.code,
             template=choice.layout.template,
@@ -367,7 +370,7 @@ class _TableReader:
 
     def _read_row(self, row: RowLayout, label: CellToken, tokens: list[CellToken], i: int,
                   headers: list[str], units: dict[str, str]) -> int:
-        columns = list(row.columns)
+        columns: Sequence[str] = row.columns
         if headers and _is_subsequence(headers, columns):
             columns = headers
         if row.code in self.row_lines:
@@ -597,9 +600,15 @@ def _skip_values(tokens: list[CellToken], i: int) -> int:
     return i
 
 
-def _is_subsequence(short: list[str], long: list[str]) -> bool:
+@lru_cache(maxsize=1024)
+def _subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     it = iter(long)
     return all(item in it for item in short)
+
+
+def _is_subsequence(short: Sequence[str], long: Sequence[str]) -> bool:
+    # Asked for every row under the same headers: memoised (headers and layouts repeat).
+    return _subsequence(tuple(short), tuple(long))
 
 
 def _split_subheading(text: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from itertools import chain
 from functools import cache
 from importlib import resources
 from typing import NamedTuple
@@ -50,7 +51,7 @@ class TableBlock:
         return self.rows[-1][-1].line
 
     def cells(self) -> list[CellToken]:
-        return [*self.captions, *(c for row in self.rows for c in row)]
+        return [*self.captions, *chain.from_iterable(self.rows)]
 
 
 @attrs.frozen
