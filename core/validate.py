@@ -29,7 +29,7 @@ import attrs
 
 from .config import Config
 from .engine import Engine
-from .model import Cell, CellRef, Diagnostic, Number, Report, Severity, Status, Table
+from .model import Cell, CellRef, Diagnostic, Number, Report, Severity, Status, Table, cell_ref
 from .plugin_types import Rule
 
 #: The id of the restoration of determined cells: configurable like a rule (``off`` disables it).
@@ -221,59 +221,73 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
     below zero (these are counts), and every equation it takes part in that is then fully known
     holds. Restored cells can determine others in turn (repeated until nothing changes).
     """
-    cells = _index(report)
-    known: dict[CellRef, Number] = {}
-    for ref, c in cells.items():
-        value = _value(c)
-        if value is not None:
-            known[ref] = value
-    usable = [(rule, eq) for rule, eq in equations if all(r in cells for r in eq.refs)]
-    by_cell: dict[CellRef, list[tuple[str, Equation]]] = defaultdict(list)
-    for rule, eq in usable:
-        for ref in set(eq.refs):
-            by_cell[ref].append((rule, eq))
+    # Worked on plain address tuples (hashed in C; a CellRef's hash is a Python call), turned
+    # back into refs only for what was restored.
+    known: dict[Address, Number] = {}
+    status: dict[Address, Status] = {}
+    for c in report.cells():  # what _value gives, inline: this runs over every cell
+        a = (c.table, c.row, c.column)
+        status[a] = c.status
+        if c.value is not None:
+            known[a] = c.value
+        elif c.status is _PLACEHOLDER:
+            known[a] = 0
+    usable: list[tuple[str, Equation, tuple[Address, ...], tuple[Address, ...]]] = []
+    for rule, eq in equations:
+        left, right = eq._keys
+        if all(a in status for a in left) and all(a in status for a in right):
+            usable.append((rule, eq, left, right))
+    by_cell: dict[Address, list[tuple[Address, ...]]] = defaultdict(list)
+    for _, _, left, right in usable:
+        for a in {*left, *right}:
+            by_cell[a].append((left, right))
 
-    derivations: dict[CellRef, list[tuple[str, Equation, Number]]] = {}
-    rejected: set[CellRef] = set()
+    derivations: dict[Address, list[tuple[str, Equation, Number]]] = {}
+    rejected: set[Address] = set()
     while True:
-        candidates: dict[CellRef, list[tuple[str, Equation, Number]]] = defaultdict(list)
-        for rule, eq in usable:
-            unknown = {r for r in eq.refs if r not in known}
+        candidates: dict[Address, list[tuple[str, Equation, Number]]] = defaultdict(list)
+        for rule, eq, left, right in usable:
+            unknown = {a for a in left if a not in known}
+            unknown.update(a for a in right if a not in known)
             if len(unknown) != 1:
                 continue
-            (ref,) = unknown
-            if cells[ref].status not in RESTORABLE or ref in rejected:
+            (a,) = unknown
+            if status[a] not in RESTORABLE or a in rejected:
                 continue
-            candidates[ref].append((rule, eq, _solve(eq, ref, known)))
+            candidates[a].append((rule, eq, _solve(left, right, a, known)))
         accepted = {}
-        for ref, found in candidates.items():
+        for a, found in candidates.items():
             value = found[0][2]
             if (all(_equal(v, value) for _, _, v in found) and value >= 0
                     and _equal(value, round(value))):
-                accepted[ref] = round(value)
+                accepted[a] = round(value)
             else:
-                rejected.add(ref)
+                rejected.add(a)
         # Every equation a new value completes must hold, or none of its new values is kept.
         trial = {**known, **accepted}
-        for ref in list(accepted):
-            for _, eq in by_cell[ref]:
-                if all(r in trial for r in eq.refs) and not _equal(
-                        sum(trial[r] for r in eq.left), sum(trial[r] for r in eq.right)):
-                    for r in eq.refs:
+        for a in list(accepted):
+            for left, right in by_cell[a]:
+                if (all(r in trial for r in left) and all(r in trial for r in right)
+                        and not _equal(sum(trial[r] for r in left),
+                                       sum(trial[r] for r in right))):
+                    for r in (*left, *right):
                         if r in accepted:
                             accepted.pop(r)
                             rejected.add(r)
         if not accepted:
             break
-        for ref, value in accepted.items():
-            known[ref] = value
-            derivations[ref] = candidates[ref]
+        for a, value in accepted.items():
+            known[a] = value
+            derivations[a] = candidates[a]
 
     if not derivations:
         return report, {}
-    findings = {ref: _inferred_finding(cells, cells[ref], known, found, severity)
-                for ref, found in derivations.items()}
-    tables = tuple(_restore(t, known, derivations) for t in report.tables)
+    cells = _index(report)
+    known_refs = {cell_ref(*a): v for a, v in known.items()}
+    restored = {cell_ref(*a): found for a, found in derivations.items()}
+    findings = {ref: _inferred_finding(cells, cells[ref], known_refs, found, severity)
+                for ref, found in restored.items()}
+    tables = tuple(_restore(t, known_refs, restored) for t in report.tables)
     return attrs.evolve(report, tables=tables), findings
 
 
@@ -306,10 +320,12 @@ def _inferred_finding(cells: Mapping[CellRef, Cell], cell: Cell,
                       **_location(cells, refs, anchor=cell.ref))
 
 
-def _solve(eq: Equation, ref: CellRef, known: Mapping[CellRef, Number]) -> Number:
-    left = sum(known[r] for r in eq.left if r != ref)
-    right = sum(known[r] for r in eq.right if r != ref)
-    return right - left if ref in eq.left else left - right
+def _solve(left: tuple[Address, ...], right: tuple[Address, ...], unknown: Address,
+           known: Mapping[Address, Number]) -> Number:
+    """The value of the one unknown cell of ``sum(left) = sum(right)``."""
+    rest_left = sum(known[a] for a in left if a != unknown)
+    rest_right = sum(known[a] for a in right if a != unknown)
+    return rest_right - rest_left if unknown in left else rest_left - rest_right
 
 
 def _solution_text(eq: Equation, ref: CellRef, known: Mapping[CellRef, Number]) -> str:
