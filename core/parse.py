@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from itertools import chain
 from functools import cache
 from importlib import resources
+from itertools import chain
 from typing import NamedTuple
 
 import attrs
