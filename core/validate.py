@@ -97,13 +97,18 @@ def identity_rule(id: str, severity: Severity, description: str,
 def check_equations(report: Report, equations: Iterable[Equation], rule_id: str,
                     severity: Severity) -> Iterator[Diagnostic]:
     """A finding for each equation whose cells all have values and whose sides differ."""
-    values = _value_index(report)
+    get = _value_index(report).get
     for eq in equations:
         # Plain lookups: most identities hold, and a finding is built only when one does not.
         left_keys, right_keys = eq._keys
-        left = _known(values, left_keys)
-        right = _known(values, right_keys) if left is not None else None
-        if left is None or right is None or _equal(sum(left), sum(right)):
+        left = [get(key) for key in left_keys]
+        if None in left:
+            continue
+        right = [get(key) for key in right_keys]
+        if None in right:
+            continue
+        total, other = sum(left), sum(right)
+        if total == other or _equal(total, other):
             continue
         cells = _index(report)
         yield Diagnostic(
@@ -125,10 +130,8 @@ def validate(report: Report, *, engine: Engine, config: Config | None = None) ->
     Findings of earlier validation (codes of registered rules) are replaced, so validating a
     report twice gives the same diagnostics; restored cells stay restored.
     """
-    config = config or Config()
-    rules = engine.rules()
-    settings = rule_settings(rules, config)
-    stale = {c.item.id for c in rules} | {"rule-failed"}
+    config = config or _NO_CONFIG
+    rules, settings, stale, covered = _plan(engine.rules(), config)
     kept = tuple(d for d in report.diagnostics if d.code not in stale)
 
     restored: dict[CellRef, Diagnostic] = {}
@@ -142,7 +145,6 @@ def validate(report: Report, *, engine: Engine, config: Config | None = None) ->
         ]
         report, restored = infer(report, equations, inferred_severity)
 
-    covered = {code: c.item.id for c in rules for code in c.item.covers}
     conversion: list[Diagnostic] = []
     for d in kept:
         if d.code == INFERRED:
@@ -181,6 +183,27 @@ def validate(report: Report, *, engine: Engine, config: Config | None = None) ->
                 plugin=contribution.plugin,
             ))
     return attrs.evolve(checked, diagnostics=tuple(conversion) + tuple(found))
+
+
+_NO_CONFIG = Config()
+_last_plan: tuple[list, Config | None, tuple] = ([], None, ())
+
+
+def _plan(rules: list, config: Config) -> tuple:
+    """``(rules, settings, stale codes, covered codes)`` for the rules and the configuration:
+    the same for every report of a run, so the last one is kept (rules and configuration are
+    immutable; compared by identity)."""
+    global _last_plan
+    last_rules, last_config, plan = _last_plan
+    if (last_config is config and len(last_rules) == len(rules)
+            and all(a is b for a, b in zip(last_rules, rules, strict=True))):
+        return plan
+    settings = rule_settings(rules, config)
+    stale = {c.item.id for c in rules} | {"rule-failed"}
+    covered = {code: c.item.id for c in rules for code in c.item.covers}
+    plan = (rules, settings, stale, covered)
+    _last_plan = (rules, config, plan)
+    return plan
 
 
 def rule_settings(rules: Sequence, config: Config) -> dict[str, Severity | None]:
@@ -379,13 +402,6 @@ def _value_index(report: Report) -> dict[Address, Number | None]:
         values = {(c.table, c.row, c.column): _value(c) for c in report.cells()}
         _last_values = (report, values)
     return values
-
-
-def _known(values: Mapping[Address, Number | None], keys: Iterable[Address]
-           ) -> list[Number] | None:
-    """The cells' values; None when one is a cell the report lacks or one without a value."""
-    out = [values.get(key) for key in keys]
-    return None if None in out else out
 
 
 def _equal(a: Number, b: Number) -> bool:

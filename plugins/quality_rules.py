@@ -42,7 +42,11 @@ def counts_rule(table: str, description: str) -> Rule:
     def check(report: Report) -> Iterator[Diagnostic]:
         t = report.table(table)
         for cell in t.cells if t is not None else ():
-            if cell.value is None or (kind := kinds.get(cell.column)) is None:
+            value = cell.value
+            # Most cells hold a whole number not below 0: nothing to check, nothing looked up.
+            if value is None or (type(value) is int and value >= 0):
+                continue
+            if (kind := kinds.get(cell.column)) is None:
                 continue
             whole = kind in ("count", "change") and cell.value != int(cell.value)
             negative = cell.value < 0 and kind != "change"
@@ -84,7 +88,8 @@ def cells_missing(report: Report) -> Iterator[Diagnostic]:
     for table in report.tables:
         by_row: dict[str, list[Cell]] = {}
         for cell in table.cells:
-            if cell.status in NO_NUMBER and cell.ref not in stated:
+            # (a cell with a value has a number: its status is not looked at)
+            if cell.value is None and cell.status in NO_NUMBER and cell.ref not in stated:
                 by_row.setdefault(cell.row, []).append(cell)
         for row, cells in by_row.items():
             of = sum(1 for c in table.cells if c.row == row)
