@@ -70,12 +70,16 @@ class RawText:
         self._parts: dict[int, list[str]] = {}
 
     def cell(self, token: CellToken) -> str:
-        parts = self._parts.get(token.line)
-        if parts is None:
-            if not 0 < token.line <= len(self.lines):
-                return token.text
-            parts = self._parts[token.line] = self.lines[token.line - 1].split("|")
-        return parts[token.index].strip() if token.index < len(parts) else token.text
+        parts = self.parts(token.line)
+        return (parts[token.index].strip() if parts is not None and token.index < len(parts)
+                else token.text)
+
+    def parts(self, line: int) -> list[str] | None:
+        """The line split at its bars (None for a line the input does not have)."""
+        parts = self._parts.get(line)
+        if parts is None and 0 < line <= len(self.lines):
+            parts = self._parts[line] = self.lines[line - 1].split("|")
+        return parts
 
 
 @attrs.frozen
@@ -530,13 +534,17 @@ class _TableReader:
         # The hot path of interpretation (every cell of a report): local names, and the raw
         # line and source line looked up once per line rather than per cell.
         table, kinds, found = self.tcodes.code, self.kinds, self.found
-        raw_cell, locate = self.raw.cell, self.raw.locate
+        raw_parts, locate = self.raw.parts, self.raw.locate
         at = line = -1
+        parts: list[str] | None = None
         for column, (token, is_text) in zip(columns, taken, strict=False):
             if token.line != at:
                 at = token.line
                 line = locate(at)
-            raw = raw_cell(token)
+                parts = raw_parts(at)
+            # The raw text, as RawText.cell gives it (the input's line split at its bars).
+            raw = (parts[token.index].strip() if parts is not None and token.index < len(parts)
+                   else token.text)
             parsed = _parse_value(token.text, kinds[column],
                                   units.get(column, "") if units else "")
             if is_text:
@@ -569,10 +577,10 @@ class _TableReader:
                 self._diag(Severity.WARNING, "row-missing",
                            f"row {row.code!r} was not found", None,
                            cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
+            get, code = self.found.get, row.code
             for column in row.columns:
-                cell = self.found.get((row.code, column))
-                out.append(cell or Cell(
-                    table=self.tcodes.code, row=row.code, column=column, value=None, unit="",
+                out.append(get((code, column)) or Cell(
+                    table=self.tcodes.code, row=code, column=column, value=None, unit="",
                     raw="", status=Status.MISSING, line=line,
                 ))
         return tuple(out)
