@@ -17,8 +17,10 @@ Only the normalized text changes: every cell's raw text stays as the source wrot
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
+from itertools import islice
 
 from gongkai import hookimpl
 from gongkai.cache import cached_json, digest
@@ -80,11 +82,23 @@ def is_traditional(text: str) -> bool:
     characters counted.
     """
     sample = text[:SAMPLE_CHARS]
-    hits = len(_traditional_characters().findall(sample))
-    if not hits:
+    pattern = _traditional_characters()
+    if pattern.search(sample) is None:
         return False
     cjk = sum(map(len, _CJK.findall(sample)))
-    return hits / cjk >= TRADITIONAL_SHARE
+    # The share is reached once enough of them are found: counting stops there.
+    needed = _hits_needed(cjk)
+    return next(islice(pattern.finditer(sample), needed - 1, None), None) is not None
+
+
+def _hits_needed(cjk: int) -> int:
+    """The fewest hits ``h`` with ``h / cjk >= TRADITIONAL_SHARE`` (at least 1)."""
+    needed = max(1, math.ceil(TRADITIONAL_SHARE * cjk))
+    while needed > 1 and (needed - 1) / cjk >= TRADITIONAL_SHARE:
+        needed -= 1
+    while needed / cjk < TRADITIONAL_SHARE:
+        needed += 1
+    return needed
 
 
 def _known_labels() -> set[str]:

@@ -89,3 +89,23 @@ def test_script_check_counts_characters_only_traditional_script_uses():
     assert not ts.is_traditional("政府信息公开工作年度报告" * 20 + "於")
     assert ts.to_simplified("政府信息公开", ctx) == "政府信息公开"
     assert ctx.facts.get("script") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("政府信息公开開報报告於统統计計 |\n1a")),
+               max_size=400))
+def test_script_check_stops_counting_where_the_share_is_reached(text):
+    # is_traditional counts traditional-only characters only until the share is reached: the
+    # answer is the share of all of them, as counted in full.
+    pattern = ts._traditional_characters()
+    hits = len(pattern.findall(text))
+    cjk = sum(map(len, ts._CJK.findall(text)))
+    expected = bool(hits) and hits / cjk >= ts.TRADITIONAL_SHARE
+    assert ts.is_traditional(text) is expected
+
+
+def test_the_hits_needed_are_the_fewest_that_reach_the_share():
+    for cjk in range(1, 5000):
+        needed = ts._hits_needed(cjk)
+        assert needed / cjk >= ts.TRADITIONAL_SHARE
+        assert needed == 1 or (needed - 1) / cjk < ts.TRADITIONAL_SHARE
