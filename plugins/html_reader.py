@@ -71,7 +71,7 @@ def sniff(head: bytes, filename: str) -> float:
     body = head[3:] if head.startswith(codecs.BOM_UTF8) else head
     if _SNIFF.match(_skip_comments(body.lstrip())):
         return 0.9
-    if len(_TAGS.findall(body)) >= 5:
+    if b"<" in body and len(_TAGS.findall(body)) >= 5:
         return 0.7
     return 0.0
 

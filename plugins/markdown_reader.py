@@ -27,9 +27,11 @@ def sniff(head: bytes, filename: str) -> float:
         return 0.0
     if filename.lower().endswith(EXTENSIONS):
         return 0.9
-    if _SEPARATOR_BYTES.search(head):
+    # Each pattern needs its marker somewhere: looking for that first is a scan in C, where
+    # the pattern (anchored at every line start) is tried at every position.
+    if b"---" in head and _SEPARATOR_BYTES.search(head):
         return 0.8
-    if len(_HEADING_BYTES.findall(head)) >= 2:
+    if b"#" in head and len(_HEADING_BYTES.findall(head)) >= 2:
         return 0.6
     return 0.0
 

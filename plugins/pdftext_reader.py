@@ -22,6 +22,9 @@ _PAGE_LINE = re.compile(rb"^[ \t]*(?:-|\xe2\x80\x94|\xe2\x80\x93)[ \t]*\d{1,4}[ 
 #: A line of pipe text: cells closed by "|", not a Markdown row (which starts with one).
 _PIPE_TEXT = re.compile(rb"^[ \t]*[^|\s][^\n]*\|[ \t]*\r?$", re.MULTILINE)
 _NUMBER = re.compile(rb"[+\-]?\d[\d,.]*")
+#: What a page number's line holds, and what a line ending in a number ends with.
+_DASHES = (b"-", "—".encode(), "–".encode())
+_NUMBER_ENDS = frozenset(bytes([c]) for c in b"0123456789,.")
 
 
 def sniff(head: bytes, filename: str) -> float:
@@ -33,8 +36,11 @@ def sniff(head: bytes, filename: str) -> float:
         return 0.0  # four lines of cells closed by "|": the pipe text of the text reader
     # Page numbers or rows of numbers without a "|": PDF text, also when it is named .txt
     # (the plain-text reader's 0.6).
-    pages = bool(_PAGE_LINE.search(head))
-    rows = sum(1 for line in head.split(b"\n") if _ends_in_numbers(line)) >= 3
+    # (each test only where the bytes it needs are there: a scan in C is cheaper than the
+    # pattern tried at every line start, or every line split into words)
+    pages = any(dash in head for dash in _DASHES) and bool(_PAGE_LINE.search(head))
+    rows = sum(1 for line in head.split(b"\n")
+               if line.rstrip()[-1:] in _NUMBER_ENDS and _ends_in_numbers(line)) >= 3
     return 0.8 if pages and rows else 0.7 if pages or rows else 0.0
 
 
