@@ -24,6 +24,8 @@ import math
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain
+from operator import attrgetter
 
 import attrs
 
@@ -38,6 +40,7 @@ INFERRED = "cells.inferred"
 #: Cells whose value the source lacks and an identity may restore: the source wrote nothing.
 #: Text that is not a number (``unparsed``) is never overwritten.
 RESTORABLE = (Status.EMPTY, Status.MISSING)
+_STATUS = attrgetter("status")
 
 #: Plugin name given to findings of the validate stage itself (inference, failing rules).
 STAGE = "gongkai"
@@ -101,10 +104,10 @@ def check_equations(report: Report, equations: Iterable[Equation], rule_id: str,
     for eq in equations:
         # Plain lookups: most identities hold, and a finding is built only when one does not.
         left_keys, right_keys = eq._keys
-        left = [get(key) for key in left_keys]
+        left = list(map(get, left_keys))
         if None in left:
             continue
-        right = [get(key) for key in right_keys]
+        right = list(map(get, right_keys))
         if None in right:
             continue
         total, other = sum(left), sum(right)
@@ -136,7 +139,8 @@ def validate(report: Report, *, engine: Engine, config: Config | None = None) ->
 
     restored: dict[CellRef, Diagnostic] = {}
     inferred_severity = settings[INFERRED]
-    if inferred_severity is not None and any(c.status in RESTORABLE for c in report.cells()):
+    if inferred_severity is not None and any(map(RESTORABLE.__contains__, map(
+            _STATUS, chain.from_iterable(t.cells for t in report.tables)))):
         equations = [
             (c.item.id, eq)
             for c in rules
@@ -315,12 +319,13 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
 
 
 def _restore(table: Table, known: Mapping[CellRef, Number], restored: Iterable[CellRef]) -> Table:
-    restored = set(restored)
-    if not any(c.ref in restored for c in table.cells):
+    here = {(r.row, r.column): r for r in restored if r.table == table.code}
+    if not here:
         return table
     # raw, line and unit stay as the source had them: only value and status change.
     return attrs.evolve(table, cells=tuple(
-        attrs.evolve(c, value=known[c.ref], status=Status.INFERRED) if c.ref in restored else c
+        attrs.evolve(c, value=known[ref], status=Status.INFERRED)
+        if (ref := here.get((c.row, c.column))) is not None else c
         for c in table.cells
     ))
 
@@ -399,7 +404,9 @@ def _value_index(report: Report) -> dict[Address, Number | None]:
     global _last_values
     last, values = _last_values
     if last is not report:
-        values = {(c.table, c.row, c.column): _value(c) for c in report.cells()}
+        # What _value gives, inline: this runs over every cell of every report.
+        values = {(c.table, c.row, c.column): c.value if c.value is not None
+                  else 0 if c.status is _PLACEHOLDER else None for c in report.cells()}
         _last_values = (report, values)
     return values
 

@@ -9,8 +9,8 @@ served by what the table actually has.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 
 from gongkai import hookimpl
 from gongkai.model import Report, Severity, cell_ref
@@ -35,14 +35,11 @@ class _Grid:
         self.equations: dict[str, tuple[Equation, ...]] = {}
 
 
-@functools.lru_cache(maxsize=256)
-def _shaped_grid(code: str, addresses: tuple[tuple[str, str], ...]) -> _Grid:
-    return _Grid(code, addresses)
-
-
-#: The last table of each code and its grid: every identity rule (and the inference) asks for
-#: the same table in turn, and a table is immutable, so it is known by identity.
-_last_grid: dict[str, tuple[object, _Grid]] = {}
+#: Grids by table code, layout and size, each with the rows and columns of the cells it was
+#: made from: a report's table has the grid when its cells have the same rows and columns in
+#: the same order (two lists compared in C, cheaper than hashing every address). Bounded.
+_grids: dict[tuple[str, str, int], tuple[list[str], list[str], _Grid]] = {}
+_ROW, _COLUMN = attrgetter("row"), attrgetter("column")
 
 
 def _grid(report: Report, code: str) -> _Grid | None:
@@ -50,11 +47,16 @@ def _grid(report: Report, code: str) -> _Grid | None:
     table = report.table(code)
     if table is None:
         return None
-    last = _last_grid.get(code)
-    if last is not None and last[0] is table:
-        return last[1]
-    grid = _shaped_grid(code, table.addresses())
-    _last_grid[code] = (table, grid)
+    rows = list(map(_ROW, table.cells))
+    columns = list(map(_COLUMN, table.cells))
+    key = (code, table.layout, len(rows))
+    found = _grids.get(key)
+    if found is not None and found[0] == rows and found[1] == columns:
+        return found[2]
+    grid = _Grid(code, tuple(dict.fromkeys(zip(rows, columns, strict=True))))
+    if len(_grids) >= 256:
+        _grids.clear()
+    _grids[key] = (rows, columns, grid)
     return grid
 
 
