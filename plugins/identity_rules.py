@@ -40,6 +40,8 @@ class _Grid:
 #: the same order (two lists compared in C, cheaper than hashing every address). Bounded.
 _grids: dict[tuple[str, str, int], tuple[list[str], list[str], _Grid]] = {}
 _ROW, _COLUMN = attrgetter("row"), attrgetter("column")
+#: The last table of each code and its grid (a table is immutable: known by identity).
+_last_grid: dict[str, tuple[object, _Grid]] = {}
 
 
 def _grid(report: Report, code: str) -> _Grid | None:
@@ -47,16 +49,21 @@ def _grid(report: Report, code: str) -> _Grid | None:
     table = report.table(code)
     if table is None:
         return None
+    last = _last_grid.get(code)
+    if last is not None and last[0] is table:  # every rule asks for the same table in turn
+        return last[1]
     rows = list(map(_ROW, table.cells))
     columns = list(map(_COLUMN, table.cells))
     key = (code, table.layout, len(rows))
     found = _grids.get(key)
     if found is not None and found[0] == rows and found[1] == columns:
-        return found[2]
-    grid = _Grid(code, tuple(dict.fromkeys(zip(rows, columns, strict=True))))
-    if len(_grids) >= 256:
-        _grids.clear()
-    _grids[key] = (rows, columns, grid)
+        grid = found[2]
+    else:
+        grid = _Grid(code, tuple(dict.fromkeys(zip(rows, columns, strict=True))))
+        if len(_grids) >= 256:
+            _grids.clear()
+        _grids[key] = (rows, columns, grid)
+    _last_grid[code] = (table, grid)
     return grid
 
 
