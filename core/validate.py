@@ -40,7 +40,7 @@ INFERRED = "cells.inferred"
 #: Cells whose value the source lacks and an identity may restore: the source wrote nothing.
 #: Text that is not a number (``unparsed``) is never overwritten.
 RESTORABLE = (Status.EMPTY, Status.MISSING)
-_STATUS = attrgetter("status")
+_STATUS, _VALUE = attrgetter("status"), attrgetter("value")
 
 #: Plugin name given to findings of the validate stage itself (inference, failing rules).
 STAGE = "gongkai"
@@ -139,8 +139,7 @@ def validate(report: Report, *, engine: Engine, config: Config | None = None) ->
 
     restored: dict[CellRef, Diagnostic] = {}
     inferred_severity = settings[INFERRED]
-    if inferred_severity is not None and any(map(RESTORABLE.__contains__, map(
-            _STATUS, chain.from_iterable(t.cells for t in report.tables)))):
+    if inferred_severity is not None and _restorable(report):
         equations = [
             (c.item.id, eq)
             for c in rules
@@ -210,6 +209,12 @@ def _plan(rules: list, config: Config) -> tuple:
     return plan
 
 
+def _restorable(report: Report) -> bool:
+    """Whether a cell is empty or missing (both have no value: looked for first, in C)."""
+    cells = list(chain.from_iterable(t.cells for t in report.tables))
+    return None in map(_VALUE, cells) and any(map(RESTORABLE.__contains__, map(_STATUS, cells)))
+
+
 def rule_settings(rules: Sequence, config: Config) -> dict[str, Severity | None]:
     """Each rule's severity (its own, or the configured one), None when switched off."""
     settings: dict[str, Severity | None] = {}
@@ -251,18 +256,19 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
     # Worked on plain address tuples (hashed in C; a CellRef's hash is a Python call), turned
     # back into refs only for what was restored.
     known: dict[Address, Number] = {}
-    status: dict[Address, Status] = {}
+    by_address: dict[Address, Cell] = {}
     for c in report.cells():  # what _value gives, inline: this runs over every cell
         a = (c.table, c.row, c.column)
-        status[a] = c.status
+        by_address[a] = c
         if c.value is not None:
             known[a] = c.value
         elif c.status is _PLACEHOLDER:
             known[a] = 0
     usable: list[tuple[str, Equation, tuple[Address, ...], tuple[Address, ...]]] = []
+    has = by_address.__contains__
     for rule, eq in equations:
         left, right = eq._keys
-        if all(a in status for a in left) and all(a in status for a in right):
+        if all(map(has, left)) and all(map(has, right)):
             usable.append((rule, eq, left, right))
     by_cell: dict[Address, list[tuple[Address, ...]]] = defaultdict(list)
     for _, _, left, right in usable:
@@ -272,6 +278,9 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
     derivations: dict[Address, list[tuple[str, Equation, Number]]] = {}
     rejected: set[Address] = set()
     while True:
+        # Only equations with a cell still unknown can determine one (known cells stay known).
+        is_known = known.__contains__
+        usable = [u for u in usable if not (all(map(is_known, u[2])) and all(map(is_known, u[3])))]
         candidates: dict[Address, list[tuple[str, Equation, Number]]] = defaultdict(list)
         for rule, eq, left, right in usable:
             unknown = {a for a in left if a not in known}
@@ -279,7 +288,7 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
             if len(unknown) != 1:
                 continue
             (a,) = unknown
-            if status[a] not in RESTORABLE or a in rejected:
+            if by_address[a].status not in RESTORABLE or a in rejected:
                 continue
             candidates[a].append((rule, eq, _solve(left, right, a, known)))
         accepted = {}
@@ -309,8 +318,11 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
 
     if not derivations:
         return report, {}
-    cells = _index(report)
-    known_refs = {cell_ref(*a): v for a, v in known.items()}
+    # Refs and cells of the equations that restored something: all the findings speak of.
+    involved = {(r.table, r.row, r.column) for found in derivations.values()
+                for _, eq, _ in found for r in eq.refs}
+    cells = {cell_ref(*a): by_address[a] for a in involved}
+    known_refs = {cell_ref(*a): known[a] for a in involved if a in known}
     restored = {cell_ref(*a): found for a, found in derivations.items()}
     findings = {ref: _inferred_finding(cells, cells[ref], known_refs, found, severity)
                 for ref, found in restored.items()}
