@@ -213,11 +213,9 @@ def _context() -> multiprocessing.context.BaseContext:
 def _warm(engine: Engine) -> None:
     """Build what every conversion needs once, before the workers are forked."""
     from .fastparse import lexers
-    from .parse import parser
     from .pipeline import interpreter
 
-    parser()
-    lexers()
+    lexers()  # (Lark's parser itself is built only in a worker that meets a text for it)
     interpreter(engine)
 
 

@@ -17,9 +17,13 @@ It stays the grammar's reading by construction:
   the rules change, or the sample sequences of one state disagree, this module stands aside;
 * anything it does not expect (a syntax error, a state it does not know) returns None, and
   the text goes to Lark, which gives the result or the located error;
-* two shortcuts rest on what the terminals are, and are checked or bounded: after a bar only
-  the ignored blanks token matches blanks (checked when the lexers are taken), and a row line is
-  lexed on its own, so the cells of a row line already read are remembered (see _ROW_SHAPES).
+* the lexers are kept in the on-disk cache, named by the grammar, Lark's version and this
+  module's definitions, so a process that only walks never imports Lark;
+* three shortcuts rest on what the terminals are, and are checked or bounded: after a bar
+  only the ignored blanks token matches blanks (checked when the lexers are taken); a line
+  without a bar is lexed without the terminals that need one (the bar, and the cells it
+  closes: see _without_bar); and a row line is lexed on its own, so the cells of a row line
+  already read are remembered (see _ROW_SHAPES).
 
 tests/test_batch_fastparse.py checks that both give the same blocks on the seeds and on
 generated report-shaped texts.
@@ -31,10 +35,22 @@ import hashlib
 import re
 from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING
 
-import lark
+from .cache import cached_json, digest
+from .parse import (
+    _HEADING,
+    CellToken,
+    Line,
+    ParsedDocument,
+    SectionBlock,
+    TableBlock,
+    grammar_text,
+    parser,
+)
 
-from .parse import _HEADING, CellToken, Line, ParsedDocument, SectionBlock, TableBlock, parser
+if TYPE_CHECKING:
+    import lark
 
 #: sha256 (first 16 hex digits) of the grammar's rules this module walks. A change to the
 #: rules (not to terminals) disables the fast path until it is checked again and updated.
@@ -88,10 +104,43 @@ def rules_fingerprint(p: lark.Lark) -> str:
 
 @cache
 def lexers() -> dict[str, re.Pattern[str]] | None:
-    """The compiled lexer of each known state, or None when the fast path cannot be used."""
+    """The compiled lexer of each known state, or None when the fast path cannot be used.
+
+    They are taken from the built parser once and kept in the on-disk cache (gongkai.cache),
+    named by the grammar, Lark's version and this module's definitions: a new process — every
+    worker of a batch, every ``gongkai convert`` — compiles them without importing Lark.
+    """
+    key = digest(grammar_text(), _lark_version(), RULES_FINGERPRINT, repr(_STATES),
+                 repr(_BLANK_LED), repr(_BAR_TERMINALS), _CACHE_FORMAT)
+    patterns = cached_json("fast-lexers", key, _lexer_patterns)
+    if not patterns:
+        return None
+    return {state: re.compile(pattern, flags) for state, (pattern, flags) in patterns.items()}
+
+
+#: Bumped when what _lexer_patterns returns changes meaning.
+_CACHE_FORMAT = "1"
+
+
+def _lark_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("lark")
+    except PackageNotFoundError:
+        import lark
+
+        return lark.__version__
+
+
+def _lexer_patterns() -> dict[str, tuple[str, int]]:
+    """Each known state's lexer as ``(pattern, flags)``, from the built parser ({} when the
+    fast path cannot be used)."""
+    import lark
+
     p = parser()
     if rules_fingerprint(p) != RULES_FINGERPRINT:
-        return None
+        return {}
     contextual = p.parser.lexer
     found: dict[str, re.Pattern[str]] = {}
     for state, sequences in _STATES.items():
@@ -103,22 +152,22 @@ def lexers() -> dict[str, re.Pattern[str]] | None:
                 for name in sequence:
                     interactive.feed_token(lark.Token(name, "\n" if name == "_NL" else "x"))
             except lark.exceptions.UnexpectedInput:
-                return None
+                return {}
             lexer = contextual.lexers[interactive.parser_state.position]
             if lexer.scanner and lexer.callback:  # terminals Lark post-processes: not here
-                return None
+                return {}
             orders.add(tuple(t.name for t in lexer.terminals))
         if len(orders) != 1 or lexer is None:
-            return None
+            return {}
         if len(lexer.scanner._mres) != 1:  # Lark split a huge alternation: not expected
-            return None
+            return {}
         found[state] = lexer.scanner._mres[0]
         found[state + NO_BAR] = _without_bar(lexer.terminals, found[state])
     # After a bar, blanks are skipped without the lexer: only the ignored blanks token may
     # match there, whatever follows them.
     if any(found["cell"].match(s).lastgroup != "WS" for s in _BLANK_LED):
-        return None
-    return found
+        return {}
+    return {state: (pattern.pattern, pattern.flags) for state, pattern in found.items()}
 
 
 #: Suffix of the key of a state's lexer for a line without a bar.

@@ -12,13 +12,17 @@ import re
 from functools import cache
 from importlib import resources
 from itertools import chain
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
-import lark
 
 from .cache import cache_dir as store
 from .errors import ReportSyntaxError
+
+if TYPE_CHECKING:
+    import lark
+# Lark itself is imported where a text is given to it: the usual path (gongkai.fastparse)
+# runs on lexers kept in the cache, and a process that never needs Lark starts without it.
 
 GRAMMAR = "report.lark"
 
@@ -95,6 +99,8 @@ def grammar_text() -> str:
 @cache
 def parser() -> lark.Lark:
     """The LALR parser of the report grammar, built once per process, cached on disk."""
+    import lark
+
     text = grammar_text()
     options = dict(
         parser="lalr",
@@ -128,6 +134,8 @@ def parse(text: str) -> ParsedDocument:
 
 def parse_with_grammar(text: str) -> ParsedDocument:
     """:func:`parse` by the Lark parser alone (``text`` ends with a newline)."""
+    import lark
+
     try:
         tree = parser().parse(text)
     except lark.exceptions.UnexpectedInput as exc:
@@ -141,6 +149,8 @@ def parse_with_grammar(text: str) -> ParsedDocument:
 
 
 def _describe(exc: lark.exceptions.UnexpectedInput, text: str) -> str:
+    import lark
+
     if isinstance(exc, lark.exceptions.UnexpectedCharacters):
         # The lexer stops at the start of the token it cannot finish; the culprit is usually
         # a control character further on the line, so point at that one.

@@ -122,3 +122,42 @@ def test_remembered_row_lines_stay_bounded(monkeypatch):
     # A remembered line read again, now after a row rather than after prose: the same cells.
     again = "前言\n" + text
     assert parse_lines(again) == parse_with_grammar(again)
+
+
+def test_the_lexers_kept_in_the_cache_are_the_grammars(tmp_path, monkeypatch):
+    # lexers() compiles what the cache keeps; what it keeps is what the built parser gives,
+    # and a text still parses to Lark's blocks with lexers read back from a fresh cache.
+    import json
+
+    from gongkai import fastparse
+
+    assert {state: (p.pattern, p.flags) for state, p in lexers().items()} == (
+        fastparse._lexer_patterns())
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path))
+    fastparse.lexers.cache_clear()
+    try:
+        built = fastparse.lexers()
+        (entry,) = tmp_path.glob("fast-lexers-*.json")
+        assert {s: tuple(v) for s, v in json.loads(entry.read_text("utf-8")).items()} == {
+            s: (p.pattern, p.flags) for s, p in built.items()}
+        fastparse.lexers.cache_clear()
+        text = normalized(SEEDS[0])
+        assert parse_lines(text) == lark_blocks(text)
+    finally:
+        fastparse.lexers.cache_clear()
+
+
+def test_a_conversion_starts_without_lark(tmp_path):
+    # The fast path runs on the cached lexers: converting a report in a new process does not
+    # import Lark (about a tenth of a start-up), once the cache holds them.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GONGKAI_CACHE_DIR": str(tmp_path)}
+    code = ("import sys, gongkai; r = gongkai.convert(sys.argv[1]); "
+            "print(len(list(r.cells())), 'lark' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code, str(SEEDS[0])], env=env, check=True,
+                           capture_output=True, text=True).stdout.split() for _ in range(2)]
+    assert runs[0][0] == runs[1][0] != "0"
+    assert runs[1][1] == "False"
