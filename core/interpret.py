@@ -214,21 +214,22 @@ class Interpreter:
 
     def _split(self, block: TableBlock, hint: str | None):
         """Cut a table block where its labels begin to speak of another table."""
-        current, tokens = hint, []
-        for token in block.cells():
+        current, start = hint, 0
+        tokens = block.cells()
+        kinds_of = self._kinds
+        for i, token in enumerate(tokens):
             if token.kind == "label":
                 # Under a heading that names the table, a column label alone (其他, 总计: a
                 # header word of another table too) does not start another table.
-                kinds = self._kinds(token.text, columns=current is None)
+                kinds = kinds_of(token.text, current is None)
                 if len(kinds) == 1 and (kind := next(iter(kinds))) != current:
                     # A single label of another table inside a row (an unparsed cell) does
                     # not start a table; a label that heads a row or a header does.
-                    if tokens:
-                        yield current, tokens
-                    current, tokens = kind, []
-            tokens.append(token)
-        if tokens:
-            yield current, tokens
+                    if i > start:
+                        yield current, tokens[start:i]
+                    current, start = kind, i
+        if len(tokens) > start:
+            yield current, tokens[start:]
 
     def choose_layout(self, tcodes: TableCodes, tokens: Iterable[CellToken],
                       prefer: str = "") -> LayoutChoice:

@@ -47,16 +47,16 @@ def _unknown(token: CellToken, vocab: Vocabulary) -> bool:
 
 def _split(tokens: Sequence[CellToken], vocab: Vocabulary) -> list[CellToken]:
     out: list[CellToken] = []
+    blank, append = _BLANK.search, out.append
     for token in tokens:
-        text = token.text
         # Most labels hold no blank: looking for one is cheaper than splitting every label.
-        if (token.kind == "label" and _BLANK.search(text)
+        if (token.kind == "label" and blank(text := token.text)
                 and 1 < len(text.split()) <= MAX_WORDS and not vocab.names(text)):
-            pieces = split_words(token.text, vocab)
+            pieces = split_words(text, vocab)
             if pieces:
                 out.extend(token._replace(text=p) for p in pieces)
                 continue
-        out.append(token)
+        append(token)
     return out
 
 
@@ -86,7 +86,8 @@ def split_words(text: str, vocab: Vocabulary) -> list[str] | None:
 
 
 def _join(tokens: list[CellToken], vocab: Vocabulary) -> list[CellToken]:
-    if not any(_unknown(t, vocab) for t in tokens if t.kind == "label"):
+    resolve = vocab.resolve
+    if all(resolve(t.text).role != "unknown" for t in tokens if t.kind == "label"):
         return tokens  # every label names something: nothing to join
     out: list[CellToken] = []
     skip: set[int] = set()
