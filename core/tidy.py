@@ -156,7 +156,7 @@ def tidy_csv(report: Report, tables: Collection[str] | None = None) -> str:
         return ""
     lines = [
         f"{rid},{c.table},{c.row},{c.column},"
-        f"{c.value if type(c.value) is int else format_number(c.value)},"
+        f"{v if type(v := c.value) is int else format_number(v)},"
         f"{c.unit},{c.raw},{status[c.status]},{c.line}"
         for c in cells
     ]
