@@ -2,8 +2,9 @@
 
 The grammar's parse tables (see :mod:`gongkai.parse`), the lexers the line walker takes from
 them (:mod:`gongkai.fastparse`) and data derived once from a library (the traditional-script
-plugin's character set and vocabulary repairs, made with OpenCC) are kept here, so that a new process — every ``gongkai convert``, every worker of a batch — loads
-them instead of rebuilding them. The directory is ``$GONGKAI_CACHE_DIR``, else
+plugin's character set and vocabulary repairs, made with OpenCC) are kept here, so that a new
+process — every ``gongkai convert``, every worker of a batch — loads them instead of rebuilding
+them. The directory is ``$GONGKAI_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/gongkai`` (``~/.cache/gongkai``), else one under the system's temporary
 directory; without a writable one, everything is simply built each time.
 
