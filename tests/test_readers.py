@@ -401,3 +401,49 @@ def test_table_four_short_of_a_number_in_pdf_text_is_not_read():
     assert all(c.status is Status.MISSING for c in table.cells)
     (said,) = [d for d in report.diagnostics if d.code == "cells-ambiguous"]
     assert "14 values for its 15 cells" in said.message and said.line == 170
+
+
+# -- sniffing: the cheap looks before each pattern change no answer ----------------------------
+
+_HEAD_PIECES = [b"# t\n", b"## x\n", b"|---|---|\n", b" :---: |\n", b"- 5 -\n", "— 4 —\n".encode(),
+                b"a 1 2 3\n", b"a | 1 |\n", b"<p>x</p>", b"<div>", b"<br/>", b"1,0.\n", b"\t\n",
+                "规章 1 0 11\n".encode(), b"---\n", b"#\n", b"-\n", b"x 1 2\r\n"]
+
+
+def _old_markdown_sniff(head: bytes) -> float:
+    if markdown_reader._SEPARATOR_BYTES.search(head):
+        return 0.8
+    return 0.6 if len(markdown_reader._HEADING_BYTES.findall(head)) >= 2 else 0.0
+
+
+def _old_pdftext_sniff(head: bytes) -> float:
+    if len(pdftext_reader._PIPE_TEXT.findall(head)) > 3:
+        return 0.0
+    pages = bool(pdftext_reader._PAGE_LINE.search(head))
+    rows = sum(1 for line in head.split(b"\n") if pdftext_reader._ends_in_numbers(line)) >= 3
+    return 0.8 if pages and rows else 0.7 if pages or rows else 0.0
+
+
+def _old_html_sniff(head: bytes) -> float:
+    body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    if html_reader._SNIFF.match(html_reader._skip_comments(body.lstrip())):
+        return 0.9
+    return 0.7 if len(html_reader._TAGS.findall(body)) >= 5 else 0.0
+
+
+def test_sniffs_answer_as_their_patterns_alone_would():
+    # Each sniff first looks for the bytes its pattern needs; that must never change a score.
+    import random
+
+    rng = random.Random(2019)
+    scores = set()
+    for _ in range(2000):
+        head = b"".join(rng.choice(_HEAD_PIECES) for _ in range(rng.randint(0, 12)))
+        found = (markdown_reader.sniff(head, "x"), pdftext_reader.sniff(head, "x"),
+                 html_reader.sniff(head, "x"))
+        assert found == (_old_markdown_sniff(head), _old_pdftext_sniff(head),
+                         _old_html_sniff(head))
+        scores.update(enumerate(found))
+    # The heads reach every answer of each sniff.
+    assert scores >= {(0, 0.0), (0, 0.6), (0, 0.8), (1, 0.0), (1, 0.7), (1, 0.8), (2, 0.0),
+                      (2, 0.7)}
