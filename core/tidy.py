@@ -38,11 +38,12 @@ class CsvRows:
         self.writerows([row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        lines = [self._line(row if type(row) is tuple else tuple(row)) for row in rows]
+        lines = [self.format_row(row if type(row) is tuple else tuple(row)) for row in rows]
         if lines:
             self._stream.write("\n".join(lines) + "\n")
 
-    def _line(self, row: tuple) -> str:
+    def format_row(self, row: tuple) -> str:
+        """One row as the csv module writes it, without the line end."""
         # A row of text fields none of which needs quoting (no delimiter, quote or line break
         # in any) is its fields joined by commas: exactly what the csv module writes, without
         # its per-character work. Any other row goes through the csv module.
@@ -167,7 +168,7 @@ def tidy_csv(report: Report, tables: Collection[str] | None = None) -> str:
     out = CsvRows(io.StringIO())
     for i, line in enumerate(lines):
         if line.count(",") != 8 or '"' in line or "\n" in line or "\r" in line:
-            lines[i] = out._line(cell_row(rid, cells[i]))
+            lines[i] = out.format_row(cell_row(rid, cells[i]))
     return "\n".join(lines) + "\n"
 
 
