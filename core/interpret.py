@@ -70,9 +70,7 @@ class RawText:
         self._parts: dict[int, list[str]] = {}
 
     def cell(self, token: CellToken) -> str:
-        parts = self.parts(token.line)
-        return (parts[token.index].strip() if parts is not None and token.index < len(parts)
-                else token.text)
+        return _raw_cell(self.parts(token.line), token)
 
     def parts(self, line: int) -> list[str] | None:
         """The line split at its bars (None for a line the input does not have)."""
@@ -80,6 +78,12 @@ class RawText:
         if parts is None and 0 < line <= len(self.lines):
             parts = self._parts[line] = self.lines[line - 1].split("|")
         return parts
+
+
+def _raw_cell(parts: list[str] | None, token: CellToken) -> str:
+    """A cell's text in its input line split at its bars (the token's text if it has none)."""
+    return parts[token.index].strip() if parts is not None and token.index < len(parts) \
+        else token.text
 
 
 @attrs.frozen
@@ -543,9 +547,7 @@ class _TableReader:
                 at = token.line
                 line = locate(at)
                 parts = raw_parts(at)
-            # The raw text, as RawText.cell gives it (the input's line split at its bars).
-            raw = (parts[token.index].strip() if parts is not None and token.index < len(parts)
-                   else token.text)
+            raw = _raw_cell(parts, token)
             parsed = _parse_value(token.text, kinds[column],
                                   units.get(column, "") if units else "")
             if is_text:

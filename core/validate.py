@@ -255,15 +255,9 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
     """
     # Worked on plain address tuples (hashed in C; a CellRef's hash is a Python call), turned
     # back into refs only for what was restored.
-    known: dict[Address, Number] = {}
-    by_address: dict[Address, Cell] = {}
-    for c in report.cells():  # what _value gives, inline: this runs over every cell
-        a = (c.table, c.row, c.column)
-        by_address[a] = c
-        if c.value is not None:
-            known[a] = c.value
-        elif c.status is _PLACEHOLDER:
-            known[a] = 0
+    known: dict[Address, Number] = {
+        a: v for a, v in _value_index(report).items() if v is not None}
+    by_address: dict[Address, Cell] = {(c.table, c.row, c.column): c for c in report.cells()}
     usable: list[tuple[str, Equation, tuple[Address, ...], tuple[Address, ...]]] = []
     has = by_address.__contains__
     for rule, eq in equations:
@@ -387,12 +381,6 @@ def _solution_text(eq: Equation, ref: CellRef, known: Mapping[CellRef, Number]) 
 _PLACEHOLDER = Status.PLACEHOLDER  # an enum member is a slow class attribute
 
 
-def _value(cell: Cell) -> Number | None:
-    if cell.value is not None:
-        return cell.value
-    return 0 if cell.status is _PLACEHOLDER else None
-
-
 _last_index: tuple[Report | None, dict[CellRef, Cell]] = (None, {})
 
 
@@ -411,12 +399,12 @@ _last_values: tuple[Report | None, dict[Address, Number | None]] = (None, {})
 
 
 def _value_index(report: Report) -> dict[Address, Number | None]:
-    """The report's cell values by address (None: no value), kept for the last report like
-    ``_index``."""
+    """The report's cell values by address, kept for the last report like ``_index``: a
+    placeholder (``/``, ``-``, ``无``) counts as 0, a cell without a value is None."""
     global _last_values
     last, values = _last_values
     if last is not report:
-        # What _value gives, inline: this runs over every cell of every report.
+        # (inline, not a call per cell: this runs over every cell of every report)
         values = {(c.table, c.row, c.column): c.value if c.value is not None
                   else 0 if c.status is _PLACEHOLDER else None for c in report.cells()}
         _last_values = (report, values)

@@ -37,7 +37,7 @@ class _Grid:
 
 #: Grids by table code, layout and size, each with the rows and columns of the cells it was
 #: made from: a report's table has the grid when its cells have the same rows and columns in
-#: the same order (two lists compared in C, cheaper than hashing every address). Bounded.
+#: the same order (two lists compared in C, cheaper than building its addresses). Bounded.
 _grids: dict[tuple[str, str, int], tuple[list[str], list[str], _Grid]] = {}
 _ROW, _COLUMN = attrgetter("row"), attrgetter("column")
 #: The last table of each code and its grid (a table is immutable: known by identity).
@@ -59,7 +59,7 @@ def _grid(report: Report, code: str) -> _Grid | None:
     if found is not None and found[0] == rows and found[1] == columns:
         grid = found[2]
     else:
-        grid = _Grid(code, tuple(dict.fromkeys(zip(rows, columns, strict=True))))
+        grid = _Grid(code, table.addresses())
         if len(_grids) >= 256:
             _grids.clear()
         _grids[key] = (rows, columns, grid)
