@@ -36,7 +36,21 @@ from .model import (
 )
 from .pipeline import convert, convert_bytes, convert_file, convert_text, dumps, write
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    # The version is the installed distribution's (pyproject.toml holds the one number); looked
+    # up on first use, so that importing gongkai reads no package metadata.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("gongkai")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            value = "0+unknown"
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module 'gongkai' has no attribute {name!r}")
+
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -4,6 +4,7 @@ gongkai.grammars, with the grammar and data files inside the wheel and no bare t
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -17,6 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> zipfile.ZipFile:
+    # .ci/regular-install points this at the wheel it built from the sdist, so the same checks
+    # prove that the sdist alone builds a complete wheel.
+    given = os.environ.get("GONGKAI_TEST_WHEEL")
+    if given:
+        return zipfile.ZipFile(given)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
@@ -65,3 +71,51 @@ def test_grammar_found_as_package_data():
     from importlib import resources
 
     assert resources.files("gongkai.grammars").joinpath("report.lark").is_file()
+
+
+# The source folders and where their files land in the wheel (the package-dir mapping).
+SOURCE_ROOTS = {"core": "gongkai", "plugins": "gongkai/plugins", "grammars": "gongkai/grammars"}
+
+
+def _source_files() -> dict[str, Path]:
+    """Every file a regular install must hold, by its path inside the wheel."""
+    files = {}
+    for src, dst in SOURCE_ROOTS.items():
+        for path in (ROOT / src).rglob("*"):
+            rel = path.relative_to(ROOT / src)
+            if path.is_dir() or "__pycache__" in rel.parts or path.suffix in (".pyc", ".pyo"):
+                continue
+            files[f"{dst}/{rel.as_posix()}"] = path
+    return files
+
+
+def test_wheel_holds_every_file_of_the_source_tree(wheel):
+    # A subpackage or data file left out of pyproject.toml works in an editable install (it is
+    # found on disk) and breaks a regular one: compare the wheel with the tree itself.
+    missing = sorted(set(_source_files()) - set(wheel.namelist()))
+    assert not missing, f"pyproject.toml leaves these out of the wheel: {missing}"
+
+
+def test_every_source_folder_is_a_listed_package():
+    from gongkai.tomlcompat import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    folders = set()
+    for src, dst in SOURCE_ROOTS.items():
+        for path in [ROOT / src, *(ROOT / src).rglob("*")]:
+            rel = path.relative_to(ROOT / src)
+            if path.is_dir() and "__pycache__" not in rel.parts:
+                folders.add(".".join([*dst.split("/"), *rel.parts]))
+    assert folders == listed
+
+
+def test_version_is_the_distribution_version():
+    import gongkai
+    from gongkai.tomlcompat import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    assert gongkai.__version__ == metadata.version("gongkai") == declared
+    out = subprocess.run([sys.executable, "-m", "gongkai", "--version"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"gongkai {declared}"
