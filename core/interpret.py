@@ -21,15 +21,20 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 import attrs
 
 from .codes import Codes, TableCodes
 from .labels import contains_marker, label_key
 from .layout import Layout, RowLayout, Vocabulary
-from .model import Cell, CellRef, Diagnostic, Section, Severity, Status, Table
+from .model import Cell, CellRef, Diagnostic, Metadata, Report, Section, Severity, Status, Table
 from .parse import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
+from .placement import Address, Number, OpenRow, place
 from .segment import segment
+
+if TYPE_CHECKING:
+    from .validate import Equation
 from .values import ParsedValue, header_unit, parse_value
 
 
@@ -42,7 +47,7 @@ def _parse_value(text: str, kind: str, unit_hint: str) -> ParsedValue:
 
 # Statuses looked up once: an enum member is a slow class attribute, and these are checked
 # for every cell.
-_EMPTY, _UNPARSED = Status.EMPTY, Status.UNPARSED
+_EMPTY, _UNPARSED, _AMBIGUOUS = Status.EMPTY, Status.UNPARSED, Status.AMBIGUOUS
 
 _LINE = attrgetter("line")  # of a CellToken
 
@@ -96,8 +101,12 @@ class Interpretation:
 class Interpreter:
     """Interprets parsed documents with a fixed set of layouts (reusable across reports)."""
 
-    def __init__(self, codes: Codes, layouts: Sequence[LayoutChoice]):
+    def __init__(self, codes: Codes, layouts: Sequence[LayoutChoice],
+                 identities: Sequence[Callable[[Report], Iterable[Equation]]] = ()):
         self.codes = codes
+        #: The identity rules' equations (``Rule.equations``): they place short rows' values.
+        self.identities = tuple(identities)
+        self._equations: dict[int, tuple] = {}
         self.layouts: dict[str, list[LayoutChoice]] = defaultdict(list)
         for choice in layouts:
             self.layouts[choice.layout.table].append(choice)
@@ -205,6 +214,32 @@ class Interpreter:
                 return t.code
         return None
 
+    def equations_for(self, layout: Layout) -> tuple[tuple[tuple[Address, ...],
+                                                        tuple[Address, ...]], ...]:
+        """The identities of a layout's table as (row, column) sums, made once per layout from
+        a table holding every cell of the layout (equations depend only on which cells exist)."""
+        found = self._equations.get(id(layout))
+        if found is None:
+            cells = tuple(Cell(layout.table, r.code, c, None, "", "", Status.MISSING, 0)
+                          for r in layout.rows for c in r.columns)
+            table = Table(code=layout.table, template=layout.template, layout=layout.name,
+                          plugin="", line_start=0, line_end=0, cells=cells)
+            report = Report(metadata=Metadata(report_id=""), sections=(), tables=(table,))
+            out = []
+            for equations in self.identities:
+                try:
+                    made = [e for e in equations(report) if e.table == layout.table]
+                except Exception:  # a broken rule is reported when the report is validated
+                    continue
+                out.extend((tuple((r.row, r.column) for r in e.left),
+                            tuple((r.row, r.column) for r in e.right)) for e in made)
+            found = self._equations[id(layout)] = (layout, tuple(out))
+        return found[1]
+
+    def knows(self, text: str) -> bool:
+        """Whether a label names a row, a column or a marker of any table."""
+        return bool(self._kinds(text))
+
     def _kinds(self, text: str, columns: bool = True) -> frozenset[str]:
         """The tables whose vocabulary the label belongs to (memoised: labels repeat)."""
         kinds = self._kinds_of.get((text, columns))
@@ -279,7 +314,8 @@ class Interpreter:
             return None, [_diag(Severity.ERROR, "layout-missing",
                                 f"no layout is registered for table {tcodes.code!r}", 0)]
         choice, decisive = fit or self.choose(tcodes, tokens, prefer)
-        reader = _TableReader(tcodes, choice.layout, self.vocab[tcodes.code], raw)
+        reader = _TableReader(tcodes, choice.layout, self.vocab[tcodes.code], raw,
+                              self.equations_for(choice.layout))
         templates = {c.layout.template for c in self.layouts[tcodes.code]}
         if not decisive and len(templates) > 1:
             reader.diagnostics.append(_diag(
@@ -292,6 +328,7 @@ class Interpreter:
             reader.read_grid(tokens)
         else:
             reader.read_rows(tokens)
+            reader.place_open_rows()
         cells = reader.cells()
         lines = [raw.locate(n) for n in set(map(_LINE, tokens))]
         table = Table(
@@ -309,7 +346,12 @@ class Interpreter:
 class _TableReader:
     """Reads the cells of one table with one layout; collects cells and diagnostics."""
 
-    def __init__(self, tcodes: TableCodes, layout: Layout, vocab: Vocabulary, raw: RawText):
+    def __init__(self, tcodes: TableCodes, layout: Layout, vocab: Vocabulary, raw: RawText,
+                 equations: Sequence[tuple[tuple[Address, ...], tuple[Address, ...]]] = ()):
+        self.equations = equations
+        #: Rows short of values, placed with the table's identities once every row is read.
+        self.open_rows: list[tuple[OpenRow, CellToken, list[tuple[CellToken, bool]],
+                                   dict[str, str], list[tuple[CellToken, bool]]]] = []
         self.tcodes = tcodes
         self.layout = layout
         self.vocab = vocab
@@ -409,6 +451,18 @@ class _TableReader:
             if tokens[i].kind == "value":
                 extra.append(tokens[i])
             i += 1
+        width = len(columns)
+        filled = [(t, is_text) for t, is_text in taken if t.kind != "empty"]
+        filled += [(t, False) for t in extra]
+        if extra and len(filled) == width:
+            # As many values as columns, with span padding or blanks among them (next to the
+            # label, in a Markdown row of a spanned label): the values are the row's cells.
+            taken, extra = filled, []
+        if (not extra and 0 < len(filled) < width and not any(x for _, x in filled)
+                and (self.raw.positional or one_line)):
+            # Fewer values than columns: whose they are is settled with the whole table.
+            self._open(row.code, columns, label, taken, filled, units)
+            return i
         doubt = "" if self.raw.positional else self._page_doubt(
             label, tokens, start, taken, extra, len(columns), one_line)
         if doubt:
@@ -496,6 +550,75 @@ class _TableReader:
                    f"{self.layout.name!r}; its values ({', '.join(values)}) were not read",
                    label)
         return j
+
+    # -- rows short of values ------------------------------------------------------------------
+
+    def _open(self, code: str, columns: Sequence[str], label: CellToken,
+              taken: list[tuple[CellToken, bool]], filled: list[tuple[CellToken, bool]],
+              units: dict[str, str]) -> None:
+        # The source's own order is a candidate only where it kept its blank cells: a row of
+        # exactly its width, blanks included, in a source whose cells stand in their columns.
+        # In a source whose cells stand in their columns, the source's own order is the first
+        # candidate (a short row's cells from the left, the rest missing); a page's text keeps
+        # no trace of its blank cells, so there it is one only for a row of its full width.
+        preferred = None
+        if self.raw.positional or len(taken) == len(columns):
+            preferred = tuple(k for k, (t, _) in enumerate(taken) if t.kind != "empty")
+        kinds = self.kinds
+        values = tuple(_parse_value(t.text, kinds[c], "").value or 0
+                       for (t, _), c in zip(filled, columns, strict=False))
+        row = OpenRow(code, tuple(columns), values, preferred, len(taken))
+        self.open_rows.append((row, label, taken, units, filled))
+
+    def place_open_rows(self) -> None:
+        if not self.open_rows:
+            return
+        known: dict[Address, Number | None] = {}
+        for (r, c), cell in self.found.items():
+            status = cell.status
+            # A blank or placeholder cell is 0 to the identities of these tables.
+            known[(r, c)] = cell.value if cell.value is not None else (
+                0 if status in (_EMPTY, Status.PLACEHOLDER) else None)
+        outcome = place([o[0] for o in self.open_rows], known, self.equations)
+        for row, label, taken, units, filled in self.open_rows:
+            at = outcome.placed.get(row.code)
+            if at is not None and at == row.preferred:
+                self._add_cells(row.code, row.columns, taken, units)
+                if len(taken) < len(row.columns):
+                    missing = row.columns[len(taken):]
+                    self._diag(Severity.WARNING, "cells-missing",
+                               f"row {row.code!r} has {len(taken)} of {len(row.columns)} cells; "
+                               f"missing: {', '.join(missing)}", label,
+                               cells=[CellRef(self.tcodes.code, row.code, c) for c in missing])
+                continue
+            if at is not None:
+                self._add_cells(row.code, [row.columns[k] for k in at], filled, units)
+                for k, column in enumerate(row.columns):
+                    if k not in at:
+                        self._blank(row.code, column, label, Status.EMPTY)
+                where = ", ".join(row.columns[k] for k in at)
+                self._diag(Severity.INFO, "cells-placed",
+                           f"row {row.code!r} has {len(filled)} values for its "
+                           f"{len(row.columns)} columns; the table's identities place them "
+                           f"in {where}, the other cells are empty", label,
+                           cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
+                continue
+            for column in row.columns:
+                self._blank(row.code, column, label, _AMBIGUOUS)
+            options = outcome.ambiguous.get(row.code, ())
+            shown = "; ".join(" + ".join(row.columns[k] for k in p) for p in options[:6])
+            more = f" and {len(options) - 6} more" if len(options) > 6 else ""
+            found = ", ".join(self.raw.cell(t) for t, _ in filled)
+            self._diag(Severity.WARNING, "cells-ambiguous",
+                       f"row {row.code!r} has {len(filled)} values ({found}) for its "
+                       f"{len(row.columns)} columns and the identities do not settle whose "
+                       "they are" + (f" (they allow: {shown}{more})" if options else "")
+                       + "; its cells are left empty", label,
+                       cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
+
+    def _blank(self, row: str, column: str, label: CellToken, status: Status) -> None:
+        self.found[(row, column)] = Cell(self.tcodes.code, row, column, None, "", "", status,
+                                         self.raw.locate(label.line))
 
     # -- the flat grid of table four -----------------------------------------------------------
 

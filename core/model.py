@@ -19,7 +19,7 @@ import attrs
 
 #: Version of the model and of every output derived from it. Bump the minor version when
 #: fields are added, the major version when a field changes meaning or disappears.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Number = int | float
 
@@ -39,6 +39,9 @@ class Status(str, enum.Enum):
     UNPARSED = "unparsed"
     #: The template has this cell but the source has no cell for it at all (a short row).
     MISSING = "missing"
+    #: The flattening lost which column the row's values stand in and the identities do not
+    #: settle it; ``value`` is empty, a ``cells-ambiguous`` diagnostic lists the candidates.
+    AMBIGUOUS = "ambiguous"
 
     def __str__(self) -> str:
         return self.value

@@ -116,6 +116,29 @@ def parser() -> lark.Lark:
     return lark.Lark(text, **options)
 
 
+#: Terminals of the grammar that gongkai.tabulate matches lines with, before the text is parsed.
+LINE_TERMINALS = ("BARE_VALUE", "BARE_LABEL", "HEADING")
+
+
+@cache
+def line_terminals() -> dict[str, re.Pattern[str]]:
+    """The grammar's terminals in LINE_TERMINALS, compiled; kept in the on-disk cache (as
+    pattern text), so that a process that only walks the text never imports Lark."""
+    from .cache import cached_json, digest
+
+    def build() -> dict[str, str]:
+        import lark
+        from lark.load_grammar import load_grammar
+
+        grammar, _ = load_grammar(grammar_text(), GRAMMAR, [], False)
+        terminals, _, _ = grammar.compile(["document"], set(LINE_TERMINALS))
+        return {t.name: t.pattern.to_regexp() for t in terminals if t.name in LINE_TERMINALS} \
+            | {"": lark.__version__}
+
+    patterns = cached_json("line-terminals", digest(grammar_text(), *LINE_TERMINALS), build)
+    return {name: re.compile(patterns[name]) for name in LINE_TERMINALS}
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _HEADING = re.compile(r"^(?P<number>[一二三四五六七八九十]{1,3})\s*、\s*(?P<title>.*)$")
 

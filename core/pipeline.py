@@ -25,6 +25,7 @@ from .model import Metadata, Report
 from .normalize import normalize
 from .parse import parse
 from .plugin_types import ReadOptions, Source
+from .tabulate import tabulate
 from .validate import validate
 
 #: Inputs larger than this are refused (override with max_bytes= or --max-bytes).
@@ -38,7 +39,8 @@ def interpreter(engine: Engine) -> Interpreter:
     """The interpreter for an engine's layouts, built once per engine."""
     if engine not in _interpreters:
         choices = [LayoutChoice(c.item, c.plugin) for c in engine.layouts()]
-        _interpreters[engine] = Interpreter(load_codes(), choices)
+        identities = [c.item.equations for c in engine.rules() if c.item.equations]
+        _interpreters[engine] = Interpreter(load_codes(), choices, identities)
     return _interpreters[engine]
 
 
@@ -102,8 +104,9 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
           reader: str = "") -> Report:
     """Normalize, parse and interpret a read Source into a Report (not yet validated)."""
     text, facts = normalize(source.text, [(c.item, c.plugin) for c in engine.normalizers()])
-    doc = parse(text)
     interp = interpreter(engine)
+    # Tables flattened to bare cells get their bars back first (the layout vocabulary finds them).
+    doc = parse(tabulate(text, interp.knows))
     sections = interp.sections(doc, source.source_line)
     tables, diagnostics = interp.tables(
         doc, RawText(source.text, source.source_line, positional=source.positional))

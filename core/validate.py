@@ -39,7 +39,7 @@ INFERRED = "cells.inferred"
 
 #: Cells whose value the source lacks and an identity may restore: the source wrote nothing.
 #: Text that is not a number (``unparsed``) is never overwritten.
-RESTORABLE = (Status.EMPTY, Status.MISSING)
+RESTORABLE = (Status.EMPTY, Status.MISSING, Status.AMBIGUOUS)
 _STATUS, _VALUE = attrgetter("status"), attrgetter("value")
 
 #: Plugin name given to findings of the validate stage itself (inference, failing rules).

@@ -1,0 +1,217 @@
+"""Which column each value of a short row stands in, decided by the table's identities.
+
+A flattening can lose a row's empty cells (a page's text, bare cells, a converter that drops
+blanks) or move its span padding: the row then has fewer values than the template gives it
+columns, and their order alone does not say whose they are. The template fixes every row's
+width; the 勾稽 identities (the rules' equations, ``gongkai.validate.Equation``) fix the rest.
+
+Every such *open* row has candidate placements: its values, in order, in some of its columns,
+the other cells empty. The table's placements are searched jointly — rows constrain columns —
+with the equations as constraints (an empty cell counts as 0 there, which is what a blank cell
+of these tables means), pruned by interval bounds so a search stays small, and bounded in the
+work it may do. A row is placed when every solution found places it the same way; otherwise it
+is ambiguous, and the caller leaves its cells empty and lists the candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import combinations
+from math import comb, isclose
+
+import attrs
+
+Address = tuple[str, str]  # (row, column)
+Number = int | float
+
+#: At most this many search steps per table: past it, every open row is ambiguous.
+MAX_STEPS = 20_000
+#: At most this many solutions are collected (enough to tell which rows they disagree on).
+MAX_SOLUTIONS = 32
+#: A row with more placements than this is not searched (ambiguous at once).
+MAX_CANDIDATES = 2_000
+
+
+@attrs.frozen
+class OpenRow:
+    code: str
+    columns: tuple[str, ...]
+    values: tuple[Number | None, ...]
+    #: The placement the source's own order suggests (the cells it had, in its columns), or None.
+    preferred: tuple[int, ...] | None = None
+    #: How many cells the source's row had, blanks included: in the preferred placement the
+    #: columns past them are missing (no value), not blank.
+    slots: int = 0
+
+
+@attrs.frozen
+class Outcome:
+    #: Rows placed: row code -> the column index of each of its values.
+    placed: dict[str, tuple[int, ...]]
+    #: Rows not settled: row code -> the distinct placements still possible (may be empty).
+    ambiguous: dict[str, tuple[tuple[int, ...], ...]]
+    #: Whether the identities chose (False: every open row took its preferred placement).
+    by_identities: bool
+
+
+def placements(width: int, count: int) -> list[tuple[int, ...]]:
+    """Every way to put ``count`` values, in order, into ``width`` columns."""
+    if count > width or comb(width, count) > MAX_CANDIDATES:
+        return []
+    return list(combinations(range(width), count))
+
+
+def place(rows: Sequence[OpenRow], known: Mapping[Address, Number | None],
+          equations: Sequence[tuple[tuple[Address, ...], tuple[Address, ...]]]) -> Outcome:
+    """Place the open rows; ``known`` holds the other cells (None: no value, 0 in equations
+    when the cell exists but is blank is the caller's choice)."""
+    if not rows:
+        return Outcome({}, {}, False)
+    # The source's own order first: when it satisfies every identity, nothing is moved.
+    preferred = {r.code: r.preferred for r in rows}
+    if all(p is not None for p in preferred.values()) and _consistent(rows, known, equations):
+        return Outcome(dict(preferred), {}, False)  # type: ignore[arg-type]
+    search = _Search(rows, known, equations)
+    solutions = search.run()
+    placed: dict[str, tuple[int, ...]] = {}
+    ambiguous: dict[str, tuple[tuple[int, ...], ...]] = {}
+    for row in rows:
+        seen = tuple(dict.fromkeys(s[row.code] for s in solutions))
+        if search.exhausted and len(seen) == 1:
+            placed[row.code] = seen[0]
+        elif row.preferred is not None and (not seen or row.preferred in seen):
+            # The source's order: no placement mends the identities (the source breaks them
+            # itself: validation reports it), or the order is one of those that hold.
+            placed[row.code] = row.preferred
+        else:
+            ambiguous[row.code] = seen
+    return Outcome(placed, ambiguous, True)
+
+
+def _values(row: OpenRow, placement: tuple[int, ...],
+            slots: int | None = None) -> dict[Address, Number | None]:
+    """The row's cells for a placement: blank cells are 0, cells past ``slots`` unknown."""
+    width = len(row.columns) if slots is None else slots
+    cells: dict[Address, Number | None] = {
+        (row.code, c): 0 if k < width else None for k, c in enumerate(row.columns)}
+    for value, at in zip(row.values, placement, strict=True):
+        cells[(row.code, row.columns[at])] = value
+    return cells
+
+
+def _consistent(rows, known, equations) -> bool:
+    """Whether every row's preferred placement satisfies every identity it can be checked by."""
+    cells = dict(known)
+    for row in rows:
+        cells.update(_values(row, row.preferred, row.slots))
+    for left, right in equations:
+        a = [cells.get(x) for x in left]
+        b = [cells.get(x) for x in right]
+        if None in a or None in b:
+            continue
+        if not _equal(sum(a), sum(b)):
+            return False
+    return True
+
+
+def _equal(a: Number, b: Number) -> bool:
+    return a == b or isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+
+
+class _Search:
+    """Backtracking over the open rows, each equation checked by interval bounds."""
+
+    def __init__(self, rows, known, equations):
+        self.rows = list(rows)
+        self.known = known
+        self.candidates = {r.code: [_values(r, p) for p in placements(len(r.columns),
+                                                                       len(r.values))]
+                           for r in self.rows}
+        self.placement_of = {r.code: placements(len(r.columns), len(r.values))
+                             for r in self.rows}
+        open_codes = {r.code for r in self.rows}
+        # Each equation with the open rows it touches; equations touching none are the
+        # source's own business (validation reports them).
+        self.equations = []
+        for left, right in equations:
+            touched = {row for row, _ in left + right if row in open_codes}
+            if touched:
+                self.equations.append((left, right, touched))
+        # Bounds of every open cell over its row's candidates.
+        self.bounds: dict[Address, tuple[Number, Number]] = {}
+        for r in self.rows:
+            for address in ((r.code, c) for c in r.columns):
+                values = [c[address] or 0 for c in self.candidates[r.code]]
+                if values:
+                    self.bounds[address] = (min(values), max(values))
+        # Rows with fewer candidates first: they fix their columns early.
+        self.rows.sort(key=lambda r: len(self.candidates[r.code]))
+        self.steps = 0
+        self.exhausted = True
+        self.solutions: list[dict[str, tuple[int, ...]]] = []
+
+    def run(self) -> list[dict[str, tuple[int, ...]]]:
+        if any(not self.candidates[r.code] for r in self.rows):
+            self.exhausted = False
+            return []
+        self._extend(0, {}, {})
+        return self.solutions
+
+    def _extend(self, depth: int, chosen: dict, cells: dict) -> bool:
+        """False when the search must stop (out of steps or enough solutions)."""
+        if depth == len(self.rows):
+            self.solutions.append(dict(chosen))
+            if len(self.solutions) >= MAX_SOLUTIONS:
+                self.exhausted = False
+                return False
+            return True
+        row = self.rows[depth]
+        for placement, values in zip(self.placement_of[row.code], self.candidates[row.code],
+                                     strict=True):
+            self.steps += 1
+            if self.steps > MAX_STEPS:
+                self.exhausted = False
+                return False
+            cells.update(values)
+            if self._feasible(row.code, cells):
+                chosen[row.code] = placement
+                if not self._extend(depth + 1, chosen, cells):
+                    return False
+                del chosen[row.code]
+            for address in values:
+                del cells[address]
+        return True
+
+    def _feasible(self, code: str, cells: dict) -> bool:
+        for left, right, touched in self.equations:
+            if code not in touched:
+                continue
+            lo_l, hi_l = self._range(left, cells)
+            if lo_l is None:
+                continue
+            lo_r, hi_r = self._range(right, cells)
+            if lo_r is None:
+                continue
+            if lo_l - hi_r > 1e-6 or lo_r - hi_l > 1e-6:
+                return False
+        return True
+
+    def _range(self, side, cells):
+        lo = hi = 0
+        for address in side:
+            if address in cells:
+                v = cells[address] or 0
+                lo += v
+                hi += v
+                continue
+            bound = self.bounds.get(address)
+            if bound is not None:
+                lo += bound[0]
+                hi += bound[1]
+                continue
+            v = self.known.get(address)
+            if v is None:
+                return None, None  # a cell without a value: the equation says nothing
+            lo += v
+            hi += v
+        return lo, hi
