@@ -17,7 +17,7 @@ flattening put on each line:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from operator import attrgetter
@@ -30,7 +30,7 @@ from .labels import contains_marker, label_key
 from .layout import Layout, RowLayout, Vocabulary
 from .model import Cell, CellRef, Diagnostic, Metadata, Report, Section, Severity, Status, Table
 from .parse import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
-from .placement import Address, Number, OpenRow, place
+from .placement import BLANK, Address, Number, OpenRow, place
 from .segment import segment
 
 if TYPE_CHECKING:
@@ -70,6 +70,9 @@ class RawText:
         self.locate = locate
         #: Whether a row's cells stand in their columns (see Source.positional).
         self.positional = positional
+        #: The last line with text (a row that reaches it was cut short by the text's end).
+        self.last_line = next((n for n in range(len(self.lines), 0, -1)
+                               if self.lines[n - 1].strip()), 0)
         # Each line split once: splitting it again for every cell is quadratic on a line of
         # thousands of cells.
         self._parts: dict[int, list[str]] = {}
@@ -365,6 +368,7 @@ class _TableReader:
     # -- layouts of labelled rows --------------------------------------------------------------
 
     def read_rows(self, tokens: list[CellToken]) -> None:
+        self.cells_on_line = Counter(map(_LINE, tokens))
         headers: list[str] = []
         units: dict[str, str] = {}
         after_row = True
@@ -447,10 +451,12 @@ class _TableReader:
             return i
         self.row_lines[row.code] = self.raw.locate(label.line)
         extra = []
+        run = len(taken)  # the row's cells and the blanks after them, up to the next label
         while i < len(tokens) and tokens[i].kind != "label":
             if tokens[i].kind == "value":
                 extra.append(tokens[i])
             i += 1
+            run += 1
         width = len(columns)
         filled = [(t, is_text) for t, is_text in taken if t.kind != "empty"]
         filled += [(t, False) for t in extra]
@@ -461,7 +467,7 @@ class _TableReader:
         if (not extra and 0 < len(filled) < width and not any(x for _, x in filled)
                 and (self.raw.positional or one_line)):
             # Fewer values than columns: whose they are is settled with the whole table.
-            self._open(row.code, columns, label, taken, filled, units)
+            self._open(row.code, columns, label, taken, filled, units, run)
             return i
         doubt = "" if self.raw.positional else self._page_doubt(
             label, tokens, start, taken, extra, len(columns), one_line)
@@ -555,19 +561,27 @@ class _TableReader:
 
     def _open(self, code: str, columns: Sequence[str], label: CellToken,
               taken: list[tuple[CellToken, bool]], filled: list[tuple[CellToken, bool]],
-              units: dict[str, str]) -> None:
-        # The source's own order is a candidate only where it kept its blank cells: a row of
-        # exactly its width, blanks included, in a source whose cells stand in their columns.
-        # In a source whose cells stand in their columns, the source's own order is the first
-        # candidate (a short row's cells from the left, the rest missing); a page's text keeps
-        # no trace of its blank cells, so there it is one only for a row of its full width.
-        preferred = None
-        if self.raw.positional or len(taken) == len(columns):
-            preferred = tuple(k for k, (t, _) in enumerate(taken) if t.kind != "empty")
+              units: dict[str, str], run: int) -> None:
+        # The source's own order: the cells from the left, blanks where it has them. It is
+        # evidence where the source keeps its blank cells in their columns — a blank between
+        # two values, or a row of exactly its width up to the next label (blanks after the last
+        # value may be a span's padding). Elsewhere it is only the fallback for a row the
+        # identities cannot place at all (the source breaks them itself).
+        order = tuple(k for k, (t, _) in enumerate(taken) if t.kind != "empty")
+        kept = self.raw.positional or len(taken) == len(columns)
+        interior = bool(order) and order[-1] - order[0] + 1 > len(order)
+        # A blank written as a "|" alone on its line (one cell per line) is a cell; a run of
+        # bars on one line is a span's padding.
+        blanks = [t for t, _ in taken if t.kind == "empty"]
+        lone = bool(blanks) and all(self.cells_on_line[t.line] == 1 for t in blanks)
+        # A row the text stops in (an excerpt) keeps its cells from the left.
+        cut = not blanks and filled[-1][0].line >= self.raw.last_line
+        evidence = interior or lone or cut or run == len(columns)
+        preferred = order if kept and evidence else None
         kinds = self.kinds
         values = tuple(_parse_value(t.text, kinds[c], "").value or 0
                        for (t, _), c in zip(filled, columns, strict=False))
-        row = OpenRow(code, tuple(columns), values, preferred, len(taken))
+        row = OpenRow(code, tuple(columns), values, preferred, len(taken), order)
         self.open_rows.append((row, label, taken, units, filled))
 
     def place_open_rows(self) -> None:
@@ -582,7 +596,7 @@ class _TableReader:
         outcome = place([o[0] for o in self.open_rows], known, self.equations)
         for row, label, taken, units, filled in self.open_rows:
             at = outcome.placed.get(row.code)
-            if at is not None and at == row.preferred:
+            if at is not None and at in (row.preferred, row.fallback):
                 self._add_cells(row.code, row.columns, taken, units)
                 if len(taken) < len(row.columns):
                     missing = row.columns[len(taken):]
@@ -603,8 +617,14 @@ class _TableReader:
                            f"in {where}, the other cells are empty", label,
                            cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
                 continue
-            for column in row.columns:
-                self._blank(row.code, column, label, _AMBIGUOUS)
+            settled = outcome.cells.get(row.code) or (None,) * len(row.columns)
+            for column, at in zip(row.columns, settled, strict=True):
+                if at is None:
+                    self._blank(row.code, column, label, _AMBIGUOUS)
+                elif at == BLANK:
+                    self._blank(row.code, column, label, Status.EMPTY)
+                else:  # every solution puts this value here
+                    self._add_cells(row.code, [column], [filled[at]], units)
             options = outcome.ambiguous.get(row.code, ())
             shown = "; ".join(" + ".join(row.columns[k] for k in p) for p in options[:6])
             more = f" and {len(options) - 6} more" if len(options) > 6 else ""
@@ -628,8 +648,14 @@ class _TableReader:
         while values and values[-1].kind == "empty":
             values.pop()
         slots = [(r.code, c) for r in self.layout.rows for c in r.columns]
-        if values and len(values) != len(slots) and not self.raw.positional:
-            # On a page a blank cell leaves no trace: 14 numbers for 15 cells fit no cell.
+        # A blank cell leaves no trace on a page, nor where a flattening dropped the blanks:
+        # 14 numbers for 15 cells fit no cell. Blanks kept among the values, or a text that
+        # stops inside the table (an excerpt), keep the cells in their order.
+        dropped = (len(values) < len(slots) and all(t.kind != "empty" for t in values)
+                   and values and values[-1].line < self.raw.last_line)
+        if values and len(values) != len(slots) and (not self.raw.positional or dropped):
+            for r, c in slots:
+                self._blank(r, c, values[0], _AMBIGUOUS)
             self._diag(Severity.WARNING, "cells-ambiguous",
                        f"table has {len(values)} values for its {len(slots)} cells "
                        f"({', '.join(self.raw.cell(t) for t in values)}); which cell is whose "

@@ -42,16 +42,27 @@ class OpenRow:
     #: How many cells the source's row had, blanks included: in the preferred placement the
     #: columns past them are missing (no value), not blank.
     slots: int = 0
+    #: The source's order when it is no evidence: taken only when no placement satisfies the
+    #: identities (the source breaks them itself, and validation says so).
+    fallback: tuple[int, ...] | None = None
+
+
+#: In a row's outcome: the column is blank (no value of the row stands there).
+BLANK = -1
 
 
 @attrs.frozen
 class Outcome:
     #: Rows placed: row code -> the column index of each of its values.
     placed: dict[str, tuple[int, ...]]
-    #: Rows not settled: row code -> the distinct placements still possible (may be empty).
+    #: Rows not placed whole: row code -> the placements still possible (may be empty).
     ambiguous: dict[str, tuple[tuple[int, ...], ...]]
     #: Whether the identities chose (False: every open row took its preferred placement).
     by_identities: bool
+    #: For rows not placed whole, what is settled cell by cell: row code -> per column, the
+    #: index of the value that stands there, BLANK, or None where the solutions disagree
+    #: (a row of 0, 33, 33 whose 33s are settled while its 0 could be in several columns).
+    cells: dict[str, tuple[int | None, ...]] = attrs.field(factory=dict)
 
 
 def placements(width: int, count: int) -> list[tuple[int, ...]]:
@@ -75,17 +86,31 @@ def place(rows: Sequence[OpenRow], known: Mapping[Address, Number | None],
     solutions = search.run()
     placed: dict[str, tuple[int, ...]] = {}
     ambiguous: dict[str, tuple[tuple[int, ...], ...]] = {}
+    cells: dict[str, tuple[int | None, ...]] = {}
     for row in rows:
-        seen = tuple(dict.fromkeys(s[row.code] for s in solutions))
+        seen = tuple(dict.fromkeys(p for s in solutions for p in search.placements(row, s)))
         if search.exhausted and len(seen) == 1:
             placed[row.code] = seen[0]
         elif row.preferred is not None and (not seen or row.preferred in seen):
-            # The source's order: no placement mends the identities (the source breaks them
-            # itself: validation reports it), or the order is one of those that hold.
+            # The source's order where it is evidence: one of the placements that hold, or
+            # none holds (the source breaks the identities itself: validation reports it).
             placed[row.code] = row.preferred
+        elif not seen and row.fallback is not None:
+            placed[row.code] = row.fallback
         else:
             ambiguous[row.code] = seen
-    return Outcome(placed, ambiguous, True)
+            if search.exhausted and seen:
+                cells[row.code] = _settled(len(row.columns), seen)
+    return Outcome(placed, ambiguous, True, cells)
+
+
+def _settled(width: int, options: Sequence[tuple[int, ...]]) -> tuple[int | None, ...]:
+    """Per column, what every placement puts there (a value's index or BLANK), else None."""
+    out: list[int | None] = []
+    for column in range(width):
+        found = {p.index(column) if column in p else BLANK for p in options}
+        out.append(found.pop() if len(found) == 1 else None)
+    return tuple(out)
 
 
 def _values(row: OpenRow, placement: tuple[int, ...],
@@ -119,17 +144,22 @@ def _equal(a: Number, b: Number) -> bool:
 
 
 class _Search:
-    """Backtracking over the open rows, each equation checked by interval bounds."""
+    """Backtracking over the open rows' distinct value vectors (placements that give the same
+    numbers are one: a row of zeros is one candidate however its zeros are placed), after
+    pruning each row's vectors by interval bounds until nothing changes."""
 
     def __init__(self, rows, known, equations):
         self.rows = list(rows)
         self.known = known
-        self.candidates = {r.code: [_values(r, p) for p in placements(len(r.columns),
-                                                                       len(r.values))]
-                           for r in self.rows}
-        self.placement_of = {r.code: placements(len(r.columns), len(r.values))
-                             for r in self.rows}
+        self.vectors: dict[str, dict[tuple, list[tuple[int, ...]]]] = {}
+        for r in self.rows:
+            grouped: dict[tuple, list[tuple[int, ...]]] = {}
+            for p in placements(len(r.columns), len(r.values)):
+                cells = _values(r, p)
+                grouped.setdefault(tuple(cells[(r.code, c)] for c in r.columns), []).append(p)
+            self.vectors[r.code] = grouped
         open_codes = {r.code for r in self.rows}
+        self.columns = {r.code: r.columns for r in self.rows}
         # Each equation with the open rows it touches; equations touching none are the
         # source's own business (validation reports them).
         self.equations = []
@@ -137,25 +167,52 @@ class _Search:
             touched = {row for row, _ in left + right if row in open_codes}
             if touched:
                 self.equations.append((left, right, touched))
-        # Bounds of every open cell over its row's candidates.
-        self.bounds: dict[Address, tuple[Number, Number]] = {}
-        for r in self.rows:
-            for address in ((r.code, c) for c in r.columns):
-                values = [c[address] or 0 for c in self.candidates[r.code]]
-                if values:
-                    self.bounds[address] = (min(values), max(values))
-        # Rows with fewer candidates first: they fix their columns early.
-        self.rows.sort(key=lambda r: len(self.candidates[r.code]))
         self.steps = 0
         self.exhausted = True
-        self.solutions: list[dict[str, tuple[int, ...]]] = []
+        self.solutions: list[dict[str, tuple]] = []
 
-    def run(self) -> list[dict[str, tuple[int, ...]]]:
-        if any(not self.candidates[r.code] for r in self.rows):
+    def placements(self, row: OpenRow, solution: dict[str, tuple]) -> list[tuple[int, ...]]:
+        return self.vectors[row.code][solution[row.code]]
+
+    def run(self) -> list[dict[str, tuple]]:
+        if any(not v for v in self.vectors.values()):
             self.exhausted = False
             return []
+        self._bound()
+        if not self._prune():
+            return []  # no placement satisfies the identities
+        self.rows.sort(key=lambda r: len(self.vectors[r.code]))
         self._extend(0, {}, {})
         return self.solutions
+
+    def _bound(self) -> None:
+        self.bounds: dict[Address, tuple[Number, Number]] = {}
+        for r in self.rows:
+            for k, c in enumerate(r.columns):
+                values = [v[k] or 0 for v in self.vectors[r.code]]
+                self.bounds[(r.code, c)] = (min(values), max(values))
+
+    def _prune(self) -> bool:
+        """Drop the vectors no assignment of the other rows can complete; False if a row is
+        left with none."""
+        for _ in range(len(self.rows) * 4 + 4):  # each round removes something, or stops
+            changed = False
+            for r in self.rows:
+                keep = {}
+                for vector, where in self.vectors[r.code].items():
+                    self.steps += 1
+                    cells = {(r.code, c): v for c, v in zip(r.columns, vector, strict=True)}
+                    if self._feasible(r.code, cells):
+                        keep[vector] = where
+                if len(keep) != len(self.vectors[r.code]):
+                    if not keep:
+                        return False
+                    self.vectors[r.code] = keep
+                    changed = True
+                    self._bound()
+            if not changed or self.steps > MAX_STEPS:
+                break
+        return True
 
     def _extend(self, depth: int, chosen: dict, cells: dict) -> bool:
         """False when the search must stop (out of steps or enough solutions)."""
@@ -166,15 +223,15 @@ class _Search:
                 return False
             return True
         row = self.rows[depth]
-        for placement, values in zip(self.placement_of[row.code], self.candidates[row.code],
-                                     strict=True):
+        for vector in self.vectors[row.code]:
             self.steps += 1
             if self.steps > MAX_STEPS:
                 self.exhausted = False
                 return False
+            values = {(row.code, c): v for c, v in zip(row.columns, vector, strict=True)}
             cells.update(values)
             if self._feasible(row.code, cells):
-                chosen[row.code] = placement
+                chosen[row.code] = vector
                 if not self._extend(depth + 1, chosen, cells):
                     return False
                 del chosen[row.code]

@@ -398,7 +398,7 @@ def test_table_four_short_of_a_number_in_pdf_text_is_not_read():
         "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20", "72 64 178 37 351 13 4 8 1 26 12 1 1 6")
     report = gongkai.convert_bytes(text.encode(), filename="h.pdf.txt")
     table = report.table("review_litigation")
-    assert all(c.status is Status.MISSING for c in table.cells)
+    assert all(c.status is Status.AMBIGUOUS and c.value is None for c in table.cells)
     (said,) = [d for d in report.diagnostics if d.code == "cells-ambiguous"]
     assert "14 values for its 15 cells" in said.message and said.line == 170
 
