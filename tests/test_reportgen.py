@@ -3,6 +3,7 @@ reports are the form gongkai knows, it is reproducible, and it draws realistic n
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -127,6 +128,18 @@ def test_the_numbers_look_like_real_reports():
     assert max(values) > 10_000
     assert any(v < 0 for v in changes)
     assert any(isinstance(v, float) and v != int(v) for v in money)
+
+
+def test_money_with_its_unit_is_expected_in_wan_yuan():
+    found = []
+    for seed in range(40):
+        report = reportgen.build("2019", seed, units=True)
+        grid = next(b.grid for b in report.blocks if b.grid and b.grid.table == "proactive")
+        for cell in (c for row in grid.rows for c in row if c.text.endswith("元")):
+            found.append((cell.text, report.cells[cell.ref]))
+    assert found
+    for text, value in found:
+        assert math.isclose(float(text.removesuffix("元")) / 10000, value), (text, value)
 
 
 def test_blank_cells_are_expected_empty_and_true_in_truth():
