@@ -842,6 +842,8 @@ SHAPES: dict[str, Shape] = {s.name: s for s in (
     Shape("html", render_html, "HTML, <table> with rowspan/colspan"),
     Shape("markdown", render_markdown, "Markdown pipe tables, span blanks before the numbers"),
     Shape("rows", render_rows, "a row per line, span padding at the end of the row"),
+    Shape("rows-blanks", render_rows, "a row per line, some zero cells left blank ( |  | )",
+          blanks=0.4),
     Shape("rows-padnext", render_rows_padnext, "a row per line, span padding next to its cell"),
     Shape("cells", render_cells, "a cell per line, padding on a line after the row"),
     Shape("cells-barlines", render_cells_barlines, "a cell per line, a line '|' after each"),
