@@ -557,6 +557,7 @@ def _lines(report: Generated, table: Callable[[Grid], list[str]]) -> str:
 
 def render_html(report: Generated, rng: random.Random) -> str:
     """The page as a government site serves it: <p> paragraphs, <table> with the spans."""
+    wrapped = rng.random() < 0.5
     out = ['<!DOCTYPE html><html><head><meta charset="utf-8">',
            f"<title>{html.escape(report.blocks[0].text)}</title></head>",
            '<body><div class="article-content">']
@@ -570,7 +571,11 @@ def render_html(report: Generated, rng: random.Random) -> str:
             for cell in cells:
                 attrs = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
                     f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
-                tds.append(f"<td{attrs}>{html.escape(cell.text)}</td>")
+                text = html.escape(cell.text)
+                if wrapped:  # what a site's editor makes of a cell
+                    text = (f'<p style="text-align:center"><span style="font-size:14px">{text}'
+                            "</span></p>")
+                tds.append(f"<td{attrs}>{text}</td>")
             out.append("<tr>" + "".join(tds) + "</tr>")
         out.append("</table>")
     out.append("</div></body></html>")
@@ -583,6 +588,22 @@ def render_markdown(report: Generated, rng: random.Random) -> str:
         lines = []
         for i, slots in enumerate(grid.slots()):
             texts = [s.cell.text if s.kind == "origin" else "" for s in slots]
+            lines.append("| " + " | ".join(texts) + " |")
+            if i == 0:
+                lines.append("|" + "---|" * grid.width)
+        return ["", *lines, ""]
+
+    return _lines(report, table)
+
+
+def render_markdown_compact(report: Generated, rng: random.Random) -> str:
+    """Pipe tables with only a row's own cells, empty cells at its end to the table's width
+    (``| 1.属于国家秘密 | 4 | … | 4 |  |``), as PDF-to-Markdown converters write them."""
+    def table(grid: Grid) -> list[str]:
+        lines = []
+        for i, slots in enumerate(grid.slots()):
+            texts = [s.cell.text for s in slots if s.kind == "origin"]
+            texts += [""] * (grid.width - len(texts))
             lines.append("| " + " | ".join(texts) + " |")
             if i == 0:
                 lines.append("|" + "---|" * grid.width)
@@ -841,6 +862,8 @@ class Shape:
 SHAPES: dict[str, Shape] = {s.name: s for s in (
     Shape("html", render_html, "HTML, <table> with rowspan/colspan"),
     Shape("markdown", render_markdown, "Markdown pipe tables, span blanks before the numbers"),
+    Shape("markdown-compact", render_markdown_compact,
+          "Markdown pipe tables, a row's own cells then empty cells to the width"),
     Shape("rows", render_rows, "a row per line, span padding at the end of the row"),
     Shape("rows-blanks", render_rows, "a row per line, some zero cells left blank ( |  | )",
           blanks=0.4),

@@ -63,6 +63,7 @@ SHAPES: dict[str, Expect] = {
     "html": Expect(BOTH, BOTH),
     "markdown": Expect(BOTH, NONE, today="cells-ambiguous: in table three the empty cells a "
                        "spanned label leaves make 8-9 cells for 7 columns, so no row is read"),
+    "markdown-compact": Expect(BOTH, BOTH),
     "rows": Expect(BOTH, BOTH),
     # A blank cell is expected empty (or restored by an identity, status inferred).
     "rows-blanks": Expect(NONE, NONE, today="table four's value row starting with a blank cell "
@@ -197,7 +198,7 @@ def summary_lines() -> list[str]:
             kv[0][0])):
         top = sorted(r.diagnostics.items(), key=lambda kv: -kv[1])[:3]
         says = ", ".join(f"{code} ×{n}" for code, n in top)
-        lines.append(f"{shape:15} {script:11} {r.share:7.1%} of {r.cells:5} cells read, "
+        lines.append(f"{shape:17} {script:11} {r.share:7.1%} of {r.cells:5} cells read, "
                      f"{len(r.wrong):4} wrong, {len(r.errors)} failed"
                      + (f"  [{says}]" if says else ""))
     return lines
