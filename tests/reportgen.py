@@ -34,6 +34,7 @@ from functools import cache
 
 from gongkai.codes import load_codes
 from gongkai.engine import default_engine
+from gongkai.layout import Layout
 
 TEMPLATES = ("2019", "2021")
 SCRIPTS = ("simplified", "traditional")
@@ -111,7 +112,7 @@ APPLICANTS = "申请人情况"
 
 
 @cache
-def layouts() -> dict[tuple[str, str], object]:
+def layouts() -> dict[tuple[str, str], Layout]:
     """The built-in layouts by (table, template); table four's serves both templates."""
     found = {}
     for contribution in default_engine().layouts():
@@ -122,7 +123,7 @@ def layouts() -> dict[tuple[str, str], object]:
     return found
 
 
-def layout_for(table: str, template: str):
+def layout_for(table: str, template: str) -> Layout:
     return layouts()[(table, template)]
 
 
