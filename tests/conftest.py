@@ -22,3 +22,16 @@ def seed_reports():
     import gongkai
 
     return {p.stem: gongkai.convert_bytes(p.read_bytes(), filename=p.name) for p in SEEDS}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The share of cells read back per generated shape (tests/test_flattening_property.py),
+    when that module ran."""
+    import sys
+
+    module = sys.modules.get("test_flattening_property")
+    lines = module.summary_lines() if module is not None else []
+    if lines:
+        terminalreporter.section("cells read back per flattening shape")
+        for line in lines:
+            terminalreporter.write_line(line)
