@@ -61,28 +61,27 @@ class Expect:
 #: or ``reads_back`` as the interpreter learns a shape.
 SHAPES: dict[str, Expect] = {
     "html": Expect(BOTH, BOTH),
-    "markdown": Expect(BOTH, NONE, today="cells-ambiguous: in table three the empty cells a "
-                       "spanned label leaves make 8-9 cells for 7 columns, so no row is read"),
+    "markdown": Expect(BOTH, BOTH),
     "markdown-compact": Expect(BOTH, BOTH),
     "rows": Expect(BOTH, BOTH),
     # A blank cell is expected empty (or restored by an identity, status inferred).
     "rows-blanks": Expect(NONE, NONE, today="table four's value row starting with a blank cell "
                           "(' | 0 |  | 5 …'): that cell is lost, the 15 values shift left, "
                           "status ok (row-sum findings)"),
-    "rows-padnext": Expect(NONE, NONE, today="a column span's bars right after its label are "
-                           "taken for empty cells: table three's values shift, status ok"),
+    "rows-padnext": Expect(BOTH, BOTH),
     "cells": Expect(BOTH, BOTH),
-    "cells-barlines": Expect(NONE, NONE, today="every '|' line is taken for an empty cell: "
-                             "cells shift (values-extra, cell-empty), table three missing"),
+    "cells-barlines": Expect(BOTH, BOTH),
     "cells-rowbar": Expect(BOTH, BOTH),
-    "bare": Expect(BOTH, NONE, today="no separators: table-missing for all three tables"),
-    "bare-blank": Expect(BOTH, NONE, today="no separators, blank lines: table-missing"),
+    "bare": Expect(BOTH, BOTH),
+    "bare-blank": Expect(BOTH, BOTH),
     "spaces": Expect(BOTH, BOTH),
     "pdf": Expect(BOTH, ("simplified",), today="traditional (s2twp): the tail of a wrapped "
                   "label, converted on its own (具已獲取資訊), is row-unknown; its row is lost"),
-    # A dropped empty cell is a lost position: the identities give most of them back.
-    "dropped": Expect(NONE, NONE, min_share=0.9, today="the numbers left are put in the first "
-                      "columns with status ok; the identities are not asked"),
+    # A dropped empty cell is a lost position: the identities give most of them back. Never
+    # wrong today; about half the cells read, as the placement search hits its step bound on
+    # tables with many short rows (gongkai.placement.MAX_STEPS) and leaves them ambiguous.
+    "dropped": Expect(BOTH, NONE, min_share=0.9, today="placement search bounded: rows left "
+                      "ambiguous (about 49 % of cells read, none wrong)"),
     # Issue 15: the share of cells the identities settle must reach 95 %.
     "together": Expect(BOTH, NONE, min_share=0.95, today="numbers written together: "
                        "table-missing for all three tables"),
