@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gongkai.agency import agency_key, find_credit_code, valid_credit_code
 from gongkai.pipeline import convert_file, convert_text
@@ -119,3 +121,33 @@ def test_credit_code_in_metadata():
             f"{VALID}。\n")
     assert convert_text(text).metadata.credit_code == VALID
     assert convert_text(text.replace(VALID, "")).metadata.credit_code == ""
+
+
+# -- property: the levels above an agency never change its key -------------------------------
+
+PROVINCES = ["江苏省", "湖北省", "内蒙古自治区", "广西壮族自治区"]
+CITIES = ["淮安市", "武汉市", "锡林郭勒盟", "延边朝鲜族自治州", "宿迁市"]
+COUNTIES = ["洪泽区", "沭阳县", "太仆寺旗", "汉阳区", "沛县", "浦东新区", "东城区"]
+TOWNS = ["高良涧街道", "城关镇", "黄集乡"]
+BODIES = ["人民政府", "人民政府办公室", "公安局", "住房和城乡建设局", "城市管理局",
+          "市场监督管理局", "科学技术委员会", "公共资源交易中心", "审计局", ""]
+
+
+@st.composite
+def chains(draw):
+    levels = [draw(st.sampled_from(pool)) for pool in (PROVINCES, CITIES, COUNTIES, TOWNS)]
+    lowest = draw(st.integers(1, 3))
+    body = draw(st.sampled_from(BODIES))
+    start = draw(st.integers(0, lowest))
+    return levels[: lowest + 1], start, body
+
+
+@given(chains())
+def test_dropping_levels_above_keeps_the_key(chain):
+    levels, start, body = chain
+    full = "".join(levels) + body
+    shorter = "".join(levels[start:]) + body
+    key = agency_key(full)
+    assert key == agency_key(shorter) != ""
+    assert key.startswith(levels[-1])
+    assert agency_key(key) == key  # a key is its own key

@@ -21,8 +21,9 @@ SEED = seed_path("000")
 #: Lines of seed 000: the crawler header, carried_over natural_person, carried_forward one.
 HEADER, OVER, FORWARD = 1, 104, 297
 OVER_TOTAL, FORWARD_TOTAL = 110, 303
-#: 2 new requests of natural persons, carried forward: the identities still hold.
-CARRY_TWO = {95: "2", 101: "2", FORWARD: "2", FORWARD_TOTAL: "2"}
+#: 2 requests of natural persons carried over and forward again: the identities still hold
+#: (and the prose's 无依申请公开项, no new request, too).
+CARRY_TWO = {OVER: "2", OVER_TOTAL: "2", FORWARD: "2", FORWARD_TOTAL: "2"}
 
 
 def write(tmp_path: Path, name: str, *, title: str | None = None,
