@@ -32,7 +32,7 @@ from . import hookspecs
 from .codes import load_codes
 from .errors import ConfigError, PluginError
 from .layout import Layout
-from .plugin_types import Normalizer, Reader, Rule, Writer
+from .plugin_types import CorpusRule, Normalizer, Reader, Rule, Writer
 
 ENTRY_POINT_GROUP = "gongkai"
 #: The distribution whose entry points are gongkai's own (built-in) plugins.
@@ -48,8 +48,12 @@ KINDS: dict[str, tuple[str, type, str]] = {
     "normalizers": ("gongkai_add_normalizers", Normalizer, "name"),
     "layouts": ("gongkai_add_layouts", Layout, "name"),
     "rules": ("gongkai_add_rules", Rule, "id"),
+    "corpus_rules": ("gongkai_add_corpus_rules", CorpusRule, "id"),
     "writers": ("gongkai_add_writers", Writer, "name"),
 }
+
+#: Kinds that share one name space: a rule id is configured in one ``[rules]`` section.
+_SAME_NAMES = {"rules": ("rules", "corpus_rules"), "corpus_rules": ("rules", "corpus_rules")}
 
 
 class PluginWarning(UserWarning):
@@ -100,7 +104,8 @@ class Registry:
             except ConfigError as exc:
                 raise PluginError(f"plugin {plugin!r}: {exc.message}", plugin=plugin) from exc
         name = getattr(item, attr)
-        existing = self._items[kind].get(name)
+        existing = next((self._items[k][name] for k in _SAME_NAMES.get(kind, (kind,))
+                         if name in self._items[k]), None)
         if existing is not None:
             raise PluginError(
                 f"plugin {plugin!r} registered {kind[:-1]} {name!r}, already registered by "
@@ -353,6 +358,9 @@ class Engine:
 
     def rules(self) -> list[Contribution]:
         return self.registry.all("rules")
+
+    def corpus_rules(self) -> list[Contribution]:
+        return self.registry.all("corpus_rules")
 
     def normalizers(self) -> list[Contribution]:
         return self.registry.all("normalizers")

@@ -35,7 +35,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .layout import Layout
-    from .plugin_types import Normalizer, Reader, Rule, Writer
+    from .plugin_types import CorpusRule, Normalizer, Reader, Rule, Writer
 
 PROJECT = "gongkai"
 
@@ -94,6 +94,20 @@ def gongkai_add_rules(register: Callable[[Rule], None]) -> None:
     :param register: call it once per :class:`gongkai.plugin_types.Rule`. Rule ids are unique
         and dotted (``requests.column-identity``).
     :return: nothing.
+    """
+
+
+@hookspec
+def gongkai_add_corpus_rules(register: Callable[[CorpusRule], None]) -> None:
+    """Contribute rules across reports (year-to-year continuity of one agency's reports).
+
+    :param register: call it once per :class:`gongkai.plugin_types.CorpusRule`. Ids are unique
+        among all rules, one report's and across reports, and dotted (``requests.continuity``).
+    :return: nothing.
+
+    ``gongkai check`` runs them once on all the reports it checked, after each report's own
+    rules; ``gongkai.corpus.check_corpus`` does it from Python. Their ``[rules]`` settings
+    (``off``, a severity) work as for the other rules.
     """
 
 

@@ -136,31 +136,33 @@ class Interpreter:
         return tuple(self._section(block, locate) for block in doc.all_sections())
 
     def _section(self, block: SectionBlock, locate: Callable[[int], int]) -> Section:
-        intro: list[str] = []
-        subsections: list[tuple[Line, list[str]]] = []
+        intro: list[Line] = []
+        subsections: list[tuple[Line, list[Line]]] = []
         for item in block.blocks:
             if not isinstance(item, Line) or item.kind == "caption":
                 continue
             if item.kind == "subheading":
                 subsections.append((item, []))
             elif subsections:
-                subsections[-1][1].append(item.text)
+                subsections[-1][1].append(item)
             else:
-                intro.append(item.text)
+                intro.append(item)
         subs = []
         for i, (heading, text) in enumerate(subsections):
             end = subsections[i + 1][0].line - 1 if i + 1 < len(subsections) else block.line_end
             number, title = _split_subheading(heading.text)
-            subs.append(Section(number, "", title, "\n".join(text), locate(heading.line),
-                                locate(end)))
+            subs.append(Section(number, "", title, "\n".join(ln.text for ln in text),
+                                locate(heading.line), locate(end),
+                                lines=tuple(locate(ln.line) for ln in text)))
         return Section(
             number=block.number,
             key=self.section_key(block.title) if block.number else "",
             title=block.title,
-            text="\n".join(intro),
+            text="\n".join(ln.text for ln in intro),
             line_start=locate(block.line),
             line_end=locate(block.line_end),
             subsections=tuple(subs),
+            lines=tuple(locate(ln.line) for ln in intro),
         )
 
     # -- tables --------------------------------------------------------------------------------

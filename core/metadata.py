@@ -9,7 +9,8 @@ Where each comes from, in order of trust:
 * year: the title, else the opening sentence's ``2019年``, else a first line naming the year's
   disclosure work (``现将我局2020年度政府信息公开情况报告如下``), else the year before
   publication;
-* published: a crawler header (``时间:2020年01月31日``), else the signature date.
+* published: a crawler header (``时间:2020年01月31日``), else the signature date;
+* credit_code: the first valid code a line states after 统一社会信用代码 (gongkai.agency).
 
 Everything here works on the normalized (simplified) text; nothing is guessed beyond these
 patterns, and a field the text does not give stays empty.
@@ -23,6 +24,7 @@ from itertools import pairwise
 
 import attrs
 
+from .agency import find_credit_code
 from .parse import Line, ParsedDocument
 
 _TITLE = re.compile(r"政府信息公开.{0,6}年度报告")
@@ -54,6 +56,7 @@ class Found:
     year: int | None = None
     published: str = ""
     signed: str = ""
+    credit_code: str = ""
 
 
 def find_metadata(doc: ParsedDocument) -> Found:
@@ -94,7 +97,10 @@ def find_metadata(doc: ParsedDocument) -> Found:
     published = published or signed
     if year is None and published:
         year = int(published[:4]) - 1
-    return Found(title=title, agency=agency, year=year, published=published, signed=signed)
+    credit_code = next((code for ln in lines if "信用代码" in ln.text
+                        and (code := find_credit_code(ln.text))), "")
+    return Found(title=title, agency=agency, year=year, published=published, signed=signed,
+                 credit_code=credit_code)
 
 
 def _find_title(head: list[Line]) -> tuple[str, str, int | None]:

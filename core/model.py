@@ -152,6 +152,9 @@ class Section:
     line_start: int
     line_end: int
     subsections: tuple[Section, ...] = ()
+    #: The input line of each line of ``text`` (for rules that point into the prose; not in
+    #: the JSON form, which locates a section by ``line_start`` and ``line_end``).
+    lines: tuple[int, ...] = ()
 
 
 @attrs.frozen
@@ -177,6 +180,8 @@ class Metadata:
     report_id: str
     title: str = ""
     agency: str = ""
+    #: The agency's 统一社会信用代码, when the report states a valid one (gongkai.agency).
+    credit_code: str = ""
     year: int | None = None
     #: ISO date the report was published (crawler header) or signed, when the text says.
     published: str = ""

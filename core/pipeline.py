@@ -120,6 +120,7 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
         report_id=report_id,
         title=found.title,
         agency=found.agency,
+        credit_code=found.credit_code,
         year=found.year,
         published=found.published,
         signed=found.signed,

@@ -15,6 +15,7 @@ import attrs
 from .model import Diagnostic, Report, Severity
 
 if TYPE_CHECKING:
+    from .corpus import CorpusFinding
     from .validate import Equation
 
 _NAME = re.compile(r"^[a-z][a-z0-9_.\-]*$")
@@ -110,6 +111,28 @@ class Rule:
     #: Codes of conversion diagnostics that already state facts this rule checks (``cell-empty``):
     #: the rule does not repeat them, and its ``[rules]`` setting (off, severity) applies to them.
     covers: tuple[str, ...] = ()
+    #: ``check_identities(report, equations) -> findings`` for a rule about the identities
+    #: themselves (the culprit cells): the validate stage calls it instead of ``check``, after
+    #: the other rules, with ``(rule id, equation)`` of every enabled identity rule, and only
+    #: when one of them found a broken identity. ``check`` is what runs outside that stage.
+    check_identities: Callable[[Report, Sequence[tuple[str, Equation]]],
+                               Iterable[Diagnostic]] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_name("rule", self.id)
+
+
+@attrs.frozen
+class CorpusRule:
+    """A rule across reports (year-to-year continuity): looks at a corpus and yields findings
+    that name every report they are about (``gongkai.corpus.CorpusFinding``)."""
+
+    id: str
+    severity: Severity
+    description: str
+    #: ``check(reports) -> findings``: all the reports of one ``gongkai check`` run, in the
+    #: order given; findings' ``code`` is the rule id.
+    check: Callable[[Sequence[Report]], Iterable[CorpusFinding]]
 
     def __attrs_post_init__(self) -> None:
         check_name("rule", self.id)

@@ -8,6 +8,7 @@ the schema at once, and the two cannot drift apart.
 Two things are not in the type hints and are stated here, once:
 
 * a cell inside a table leaves out its ``table`` (it is the table it sits in);
+* a section leaves out the line of each line of its text (``line_start`` locates it);
 * a report puts ``schema_version`` first, so a reader can check it before anything else.
 """
 
@@ -25,7 +26,7 @@ import attrs
 from .model import Cell, Diagnostic, Metadata, Report, Section, Table
 
 #: Fields a class leaves out of its JSON form.
-OMIT: dict[type, tuple[str, ...]] = {Cell: ("table",)}
+OMIT: dict[type, tuple[str, ...]] = {Cell: ("table",), Section: ("lines",)}
 #: Fields a class puts before the others (which keep the model's order).
 FIRST: dict[type, tuple[str, ...]] = {Report: ("schema_version",)}
 

@@ -14,7 +14,9 @@ repeat them, and its configuration (``off`` or a severity) applies to them too. 
 2. inference: cells determined by the equations of the enabled identity rules are restored;
 3. conversion diagnostics are graded by the rules covering them (and one about a single cell
    that was restored is dropped: the ``cells.inferred`` finding restates it);
-4. every enabled rule checks the report; its findings get the rule's configured severity.
+4. every enabled rule checks the report; its findings get the rule's configured severity;
+5. then, when an identity broke, the rules about the identities (``Rule.check_identities``: the
+   culprit cells) get the report and the equations of the enabled identity rules.
 """
 
 from __future__ import annotations
@@ -134,18 +136,13 @@ def validate(report: Report, *, engine: Engine, config: Config | None = None) ->
     report twice gives the same diagnostics; restored cells stay restored.
     """
     config = config or _NO_CONFIG
-    rules, settings, stale, covered = _plan(engine.rules(), config)
+    rules, settings, stale, covered = _plan(engine.rules(), config, engine.corpus_rules())
     kept = tuple(d for d in report.diagnostics if d.code not in stale)
 
     restored: dict[CellRef, Diagnostic] = {}
     inferred_severity = settings[INFERRED]
     if inferred_severity is not None and _restorable(report):
-        equations = [
-            (c.item.id, eq)
-            for c in rules
-            if c.item.equations is not None and settings[c.item.id] is not None
-            for eq in _safe_equations(c.item, report)
-        ]
+        equations = _enabled_equations(rules, settings, report)
         report, restored = infer(report, equations, inferred_severity)
 
     conversion: list[Diagnostic] = []
@@ -168,40 +165,81 @@ def validate(report: Report, *, engine: Engine, config: Config | None = None) ->
 
     found: list[Diagnostic] = list(restored.values())
     checked = attrs.evolve(report, diagnostics=tuple(conversion))
+    later = []
     for contribution in rules:
         rule, setting = contribution.item, settings[contribution.item.id]
         if setting is None:
             continue
-        try:
-            regraded = config.rule_setting(rule.id) is not None
-            for d in rule.check(checked):
-                # A finding is named by its rule; a configured severity overrides the rule's.
-                found.append(attrs.evolve(d, code=rule.id,
-                                          severity=setting if regraded else d.severity,
-                                          plugin=d.plugin or contribution.plugin))
-        except Exception as exc:
-            found.append(Diagnostic(
-                severity=Severity.ERROR, code="rule-failed",
-                message=f"rule {rule.id!r} of plugin {contribution.plugin!r} failed: {exc!r}",
-                plugin=contribution.plugin,
-            ))
+        if rule.check_identities is not None:
+            later.append(contribution)
+            continue
+        _run_rule(contribution, setting, config, lambda r=rule: r.check(checked), found)
+    if later and _identity_broken(rules, settings, found):
+        equations = _enabled_equations(rules, settings, checked)
+        for contribution in later:
+            rule = contribution.item
+            _run_rule(contribution, settings[rule.id], config,
+                      lambda r=rule: r.check_identities(checked, equations), found)
     return attrs.evolve(checked, diagnostics=tuple(conversion) + tuple(found))
+
+
+def _run_rule(contribution, setting: Severity, config: Config,
+              check: Callable[[], Iterable[Diagnostic]], found: list[Diagnostic]) -> None:
+    rule = contribution.item
+    try:
+        regraded = config.rule_setting(rule.id) is not None
+        for d in check():
+            # A finding is named by its rule; a configured severity overrides the rule's.
+            found.append(attrs.evolve(d, code=rule.id,
+                                      severity=setting if regraded else d.severity,
+                                      plugin=d.plugin or contribution.plugin))
+    except Exception as exc:
+        found.append(Diagnostic(
+            severity=Severity.ERROR, code="rule-failed",
+            message=f"rule {rule.id!r} of plugin {contribution.plugin!r} failed: {exc!r}",
+            plugin=contribution.plugin,
+        ))
+
+
+def _identity_ids(rules: Sequence, settings: Mapping[str, Severity | None]) -> set[str]:
+    return {c.item.id for c in rules
+            if c.item.equations is not None and settings[c.item.id] is not None}
+
+
+def _identity_broken(rules: Sequence, settings: Mapping[str, Severity | None],
+                     found: Iterable[Diagnostic]) -> bool:
+    ids = _identity_ids(rules, settings)
+    return any(d.code in ids for d in found)
+
+
+def _enabled_equations(rules: Sequence, settings: Mapping[str, Severity | None],
+                       report: Report) -> list[tuple[str, Equation]]:
+    return [(c.item.id, eq) for c in rules
+            if c.item.equations is not None and settings[c.item.id] is not None
+            for eq in _safe_equations(c.item, report)]
+
+
+def enabled_equations(report: Report, *, engine: Engine,
+                      config: Config | None = None) -> list[tuple[str, Equation]]:
+    """``(rule id, equation)`` of every identity rule the configuration leaves on."""
+    rules, settings, _, _ = _plan(engine.rules(), config or _NO_CONFIG, engine.corpus_rules())
+    return _enabled_equations(rules, settings, report)
 
 
 _NO_CONFIG = Config()
 _last_plan: tuple[list, Config | None, tuple] = ([], None, ())
 
 
-def _plan(rules: list, config: Config) -> tuple:
+def _plan(rules: list, config: Config, corpus_rules: Sequence = ()) -> tuple:
     """``(rules, settings, stale codes, covered codes)`` for the rules and the configuration:
     the same for every report of a run, so the last one is kept (rules and configuration are
-    immutable; compared by identity)."""
+    immutable; compared by identity). Corpus rules are only known names here."""
     global _last_plan
     last_rules, last_config, plan = _last_plan
     if (last_config is config and len(last_rules) == len(rules)
             and all(a is b for a, b in zip(last_rules, rules, strict=True))):
         return plan
-    settings = rule_settings(rules, config)
+    settings = rule_settings(rules, config, known=[c.item.id for c in corpus_rules])
     stale = {c.item.id for c in rules} | {"rule-failed"}
     covered = {code: c.item.id for c in rules for code in c.item.covers}
     plan = (rules, settings, stale, covered)
@@ -215,8 +253,10 @@ def _restorable(report: Report) -> bool:
     return None in map(_VALUE, cells) and any(map(RESTORABLE.__contains__, map(_STATUS, cells)))
 
 
-def rule_settings(rules: Sequence, config: Config) -> dict[str, Severity | None]:
-    """Each rule's severity (its own, or the configured one), None when switched off."""
+def rule_settings(rules: Sequence, config: Config,
+                  known: Iterable[str] = ()) -> dict[str, Severity | None]:
+    """Each rule's severity (its own, or the configured one), None when switched off.
+    ``known``: ids of other rules (across reports) the configuration may name too."""
     settings: dict[str, Severity | None] = {}
     ids = [c.item.id for c in rules] + [INFERRED]
     for rule_id in ids:
@@ -225,7 +265,7 @@ def rule_settings(rules: Sequence, config: Config) -> dict[str, Severity | None]
         value = config.rule_setting(rule_id)
         settings[rule_id] = (default if value is None
                              else None if value == "off" else Severity(value))
-    unknown = sorted(set(config.section("rules")) - set(ids))
+    unknown = sorted(set(config.section("rules")) - set(ids) - set(known))
     if unknown:
         warnings.warn(
             f"{config.path or 'configuration'}: [rules] names {', '.join(map(repr, unknown))}, "

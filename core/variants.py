@@ -45,14 +45,15 @@ from .errors import ConfigError
 from .hookspecs import hookimpl
 from .labels import label_key
 from .layout import ExtraRow, Layout, RowLayout, layouts_from_toml
-from .plugin_types import NormalizeContext, Normalizer, check_name
+from .narrative import Claim, claims_from_data, narrative_rule
+from .plugin_types import NormalizeContext, Normalizer, Rule, check_name
 from .tomlcompat import tomllib
 
 #: Variant normalizers run after the script and junk normalizers (10, 20, 30): they see
 #: simplified, half-width text.
 NORMALIZER_ORDER = 40
 
-_TOP_KEYS = ("variant", "layout", "annotations", "sections")
+_TOP_KEYS = ("variant", "layout", "annotations", "sections", "narrative")
 _VARIANT_KEYS = ("name", "description")
 _LAYOUT_KEYS = ("extends", "name", "table", "template", "shape", "priority", "description",
                 "columns", "rows", "remove_rows", "aliases", "extra_rows")
@@ -77,6 +78,8 @@ class Variant:
     sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: The file it was read from, for messages.
     source: str = ""
+    #: Sentences of its reports' prose that state numbers of the tables (gongkai.narrative).
+    narrative: tuple[Claim, ...] = ()
 
     def normalizer(self) -> Normalizer | None:
         """The normalizer for the annotations and headings, or None when there are none."""
@@ -97,6 +100,19 @@ class Variant:
         normalizer = self.normalizer()
         if normalizer is not None:
             register(normalizer)
+
+    def rule(self) -> Rule | None:
+        """The rule checking its narrative claims, ``narrative.<name>``; None without any."""
+        if not self.narrative:
+            return None
+        return narrative_rule(f"narrative.{self.name}", self.narrative,
+                              f"variant {self.name!r}: numbers its reports' prose states "
+                              "agree with the tables")
+
+    def register_rules(self, register: Callable[[Rule], None]) -> None:
+        rule = self.rule()
+        if rule is not None:
+            register(rule)
 
 
 class _VariantText:
@@ -152,6 +168,10 @@ class VariantPlugin:
     @hookimpl
     def gongkai_add_normalizers(self, register: Callable[[Normalizer], None]) -> None:
         self.variant.register_normalizers(register)
+
+    @hookimpl
+    def gongkai_add_rules(self, register: Callable[[Rule], None]) -> None:
+        self.variant.register_rules(register)
 
     def __repr__(self) -> str:
         return f"VariantPlugin({self.variant.name!r})"
@@ -362,9 +382,11 @@ class _Reader:
             layouts[layout.name] = layout
         ignore, patterns = self.annotations(data.get("annotations", {}))
         sections = self.sections(data.get("sections", {}))
-        if not (layouts or ignore or patterns or sections):
-            raise ConfigError("the variant changes nothing: give [[layout]], [annotations] or "
-                              "[sections]", path=self.source, line=1)
+        narrative = claims_from_data(data.get("narrative", []), source=self.source,
+                                     key="narrative", error=self.error)
+        if not (layouts or ignore or patterns or sections or narrative):
+            raise ConfigError("the variant changes nothing: give [[layout]], [annotations], "
+                              "[sections] or [[narrative]]", path=self.source, line=1)
         return Variant(
             name=name,
             description=self.string(head, "description", ("variant",), default=""),
@@ -373,6 +395,7 @@ class _Reader:
             ignore_patterns=patterns,
             sections=sections,
             source=self.source,
+            narrative=narrative,
         )
 
     def layout(self, entry: Any, path: KeyPath, variant: str, earlier: Mapping[str, Layout]

@@ -49,6 +49,8 @@ def test_a_broken_identity_prints_file_line_rule_and_both_sides(capsys, broken):
     status, out, _ = check(capsys, str(broken))
     assert status == 1
     assert out.splitlines() == [
+        f"{broken}:99: requests.suspect-cell: requests/new/natural_person is 3; 2 would satisfy "
+        "requests.column-identity (column natural_person) and requests.row-sum (row new)",
         f"{broken}:105: requests.row-sum: requests, row new: natural_person + legal_person.* = "
         "total does not hold: 3 (the sum of 6 cells; not 0: natural_person 3) ≠ 2 (off by 1)",
         f"{broken}:292: requests.column-identity: requests, column natural_person: new + "
@@ -61,8 +63,13 @@ def test_json_output_carries_cells_lines_and_severity(capsys, broken):
     status, out, _ = check(capsys, "--format", "json", str(broken), str(seed_path("000")))
     assert status == 1
     data = json.loads(out)
-    assert data["summary"] == {"files": 2, "files_with_findings": 1, "findings": 2,
-                               "unreadable": 0}
+    summary = data["summary"]
+    assert {k: summary[k] for k in ("files", "files_with_findings", "findings", "unreadable")} \
+        == {"files": 2, "files_with_findings": 1, "findings": 3, "unreadable": 0}
+    assert summary["by_rule"] == {"requests.column-identity": 1, "requests.row-sum": 1,
+                                  "requests.suspect-cell": 1}
+    assert summary["unplaced"] == [{"report": str(broken),
+                                    "why": "its agency could not be told"}]
     first, second = data["files"]
     assert (first["path"], first["report_id"], first["error"]) == (str(broken), "broken", None)
     assert second["findings"] == []
@@ -79,7 +86,8 @@ def test_an_unreadable_file_prints_one_line_and_the_others_are_still_checked(
     not_report.write_text("床前明月光\n疑是地上霜\n", encoding="utf-8")
     status, out, err = check(capsys, str(missing), str(broken), str(not_report))
     assert status == 2
-    errors = [line for line in err.splitlines() if not line.startswith("gongkai check:")]
+    errors = [line for line in err.splitlines()
+              if not line.startswith(("gongkai check:", "  "))]  # the summary
     assert len(errors) == 2
     assert errors[0] == f"{missing}: no such file"
     assert errors[1].startswith(f"{not_report}: ") and "not a government" in errors[1]
@@ -135,4 +143,4 @@ def test_without_strict_a_report_with_errors_is_written(capsys, tmp_path, broken
     out = tmp_path / "out.json"
     assert main(["convert", str(broken), "-o", str(out)]) == 0
     codes = [d["code"] for d in json.loads(out.read_text(encoding="utf-8"))["diagnostics"]]
-    assert codes == ["requests.column-identity", "requests.row-sum"]
+    assert codes == ["requests.column-identity", "requests.row-sum", "requests.suspect-cell"]

@@ -81,6 +81,7 @@ def test_hooks_md_documents_no_hook_that_does_not_exist():
     (plugin_types.Normalizer, "gongkai_add_normalizers"),
     (Layout, "gongkai_add_layouts"),
     (plugin_types.Rule, "gongkai_add_rules"),
+    (plugin_types.CorpusRule, "gongkai_add_corpus_rules"),
     (plugin_types.Writer, "gongkai_add_writers"),
 ])
 def test_every_field_of_what_a_hook_registers_is_documented(record, hook):

@@ -44,7 +44,7 @@ def test_pyproject_tool_gongkai_regrades_a_rule(capsys, tmp_path, monkeypatch, b
     assert main(["check", "--severity", "error", str(broken)]) == 0
     assert main(["check", str(broken)]) == 1
     out = capsys.readouterr().out
-    assert "requests.row-sum" in out and "requests.column-identity" not in out
+    assert ": requests.row-sum: " in out and ": requests.column-identity: " not in out
     assert main(["check", "--severity", "info", "--format", "json", str(broken)]) == 1
     assert '"severity": "info"' in capsys.readouterr().out
 

@@ -166,7 +166,8 @@ def test_extend_layout_in_python():
 def test_a_variant_plugin_is_a_plugin_like_any_other():
     plugin = VariantPlugin.from_file(HUBEI)
     engine_ = Engine([plugin], allow=())
-    assert engine_.info["hubei-test"].hooks == ("gongkai_add_layouts", "gongkai_add_normalizers")
+    assert engine_.info["hubei-test"].hooks == (
+        "gongkai_add_layouts", "gongkai_add_normalizers", "gongkai_add_rules")
     assert [c.name for c in engine_.registry.by_plugin("hubei-test")] == [
         "proactive-2019.hubei-test"]
 

@@ -1,5 +1,9 @@
 """``gongkai check REPORT...``: the findings about each report, as ``file:line: code: message``.
 
+Besides each report's own rules, the rules across reports (year-to-year continuity) run once on
+all the reports checked. ``--format csv|jsonl`` writes the findings as a dataset, one row per
+finding (gongkai.findings); ``-o FILE`` writes the output to a file instead of standard output.
+
 Exit status: 0 when no finding reaches ``--severity``, 1 when one does, 2 when a file could not
 be read at all (each such file prints one error line; the other files are still checked).
 """
@@ -8,30 +12,48 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from typing import TextIO
 
 from ..config import Config, load_config
-from ..errors import GongkaiError
+from ..corpus import CorpusFinding, check_corpus, series
+from ..errors import GongkaiError, UsageError
+from ..findings import Row, corpus_row, report_row, suggestion, summarise, write_rows
 from ..model import Diagnostic, Report, Severity
+from ..naming import find_reports, is_pattern, reader_extensions
+from ..output import check_not_input, write_atomically
 from ..pipeline import convert_file
 from ..serialize import diagnostic_dict
-from ..validate import INFERRED, STAGE, rule_settings
+from ..suspects import find_suspects
+from ..validate import INFERRED, STAGE, enabled_equations, rule_settings
 from .common import add_plugin_options, engine_for
 
 SEVERITIES = ("error", "warning", "info")
+FORMATS = ("text", "json", "csv", "jsonl")
+#: The rules whose findings ``--suggest`` gives values for.
+SUSPECT_SUFFIX = ".suspect-cell"
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "check", help="check reports against the rules (勾稽关系, data quality)",
+        "check", help="check reports against the rules (勾稽关系, data quality, continuity)",
         description="Convert each report and print its findings as `file:line: rule-id: "
-        "message`. Exit 0 when clean, 1 when a finding reaches --severity, 2 when a file "
-        "cannot be read.")
-    p.add_argument("inputs", metavar="REPORT", nargs="*", help="report files")
+        "message`; then the findings across reports (year-to-year continuity). Exit 0 when "
+        "clean, 1 when a finding reaches --severity, 2 when a file cannot be read.")
+    p.add_argument("inputs", metavar="REPORT", nargs="*",
+                   help="report files, or directories to search for them")
     p.add_argument("--severity", choices=SEVERITIES, default="warning",
                    help="show and fail on findings at or above this severity (default: warning)")
-    p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="text lines (default) or one JSON document for machines")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="text lines (default), one JSON document, or the findings as a "
+                   "dataset: csv or jsonl, one row per finding")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the findings to FILE (written whole or not at all) instead of "
+                   "standard output")
+    p.add_argument("--suggest", action="store_true",
+                   help="give the values the culprit-cell search suggests (*.suspect-cell), "
+                   "as data; the reports are never changed")
     p.add_argument("--config", metavar="FILE",
                    help="configuration file with a [rules] section (default: the nearest "
                    "gongkai.toml, or pyproject.toml with [tool.gongkai], from here up)")
@@ -44,6 +66,21 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
+def check_inputs(inputs: list[str], engine) -> list[str]:
+    """The report files to check: files as given, directories and patterns searched."""
+    paths: list[str] = []
+    extensions = reader_extensions(engine)
+    for source in inputs:
+        if os.path.isdir(source) or is_pattern(source):
+            found = find_reports([source], extensions=extensions)
+            if not found:
+                raise UsageError(f"no reports found in {source!r}")
+            paths.extend(i.path for i in found)
+        else:
+            paths.append(source)
+    return paths
+
+
 def run(args: argparse.Namespace) -> int:
     engine = engine_for(args)
     config = load_config(args.config)
@@ -52,10 +89,17 @@ def run(args: argparse.Namespace) -> int:
     if not args.inputs:
         print("gongkai check: give one or more report files (or --list-rules)", file=sys.stderr)
         return 2
+    paths = check_inputs(args.inputs, engine)
+    if args.output:
+        check_not_input(args.output, paths)
     threshold = Severity(args.severity).rank
-    results = []
-    failed = unreadable = 0
-    for path in args.inputs:
+    streaming = args.format == "text" and not args.output
+    results: list[dict] = []
+    reports: list[Report] = []
+    rows: list[Row] = []
+    unreadable = 0
+    text: list[str] = []
+    for path in paths:
         try:
             report = convert_file(path, engine=engine, reader=args.reader,
                                   encoding=args.encoding, config=config)
@@ -64,28 +108,121 @@ def run(args: argparse.Namespace) -> int:
             print(exc.located(path).format(), file=sys.stderr)
             results.append({"path": path, "error": exc.format(), "findings": []})
             continue
+        reports.append(report)
         findings = sorted((d for d in report.diagnostics if d.severity.rank >= threshold),
                           key=lambda d: d.line)
-        failed += bool(findings)
+        suggested = _suggestions(report, findings, engine, config) if args.suggest else {}
+        here = [report_row(path, report, d, suggested.get(id(d), ())) for d in findings]
+        rows.extend(here)
         results.append({"path": path, "report_id": report.metadata.report_id,
-                        "error": None, "findings": findings})
+                        "error": None, "findings": findings, "rows": here})
+        lines = [line for d, row in zip(findings, here, strict=True)
+                 for line in _text(path, d, row)]
+        if streaming:
+            for line in lines:
+                print(line)
+        else:
+            text.extend(lines)
+    corpus_findings = [f for f in check_corpus(reports, engine=engine, config=config)
+                       if f.severity.rank >= threshold] if reports else []
+    ids = {r["path"]: r.get("report_id", "") for r in results}
+    across = [corpus_row(f, ids) for f in corpus_findings]
+    across_text = [_corpus_line(f) for f in corpus_findings]
+    if streaming:
+        for line in across_text:
+            print(line)
+    rows.extend(across)
+    summary = summarise(rows, corpus_findings, reports=len(results), unreadable=unreadable,
+                        corpus=series(reports) if len(reports) > 1 else None)
+
+    def produce(stream: TextIO) -> None:
         if args.format == "text":
-            for d in findings:
-                print(_line(path, d))
-    count = sum(len(r["findings"]) for r in results)
-    if args.format == "json":
-        for r in results:
-            r["findings"] = [diagnostic_dict(d) for d in r["findings"]]
-        json.dump({"severity": args.severity, "files": results,
-                   "summary": {"files": len(results), "files_with_findings": failed,
-                               "findings": count, "unreadable": unreadable}},
-                  sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    elif count or unreadable:
-        print(f"gongkai check: {count} finding{'s' * (count != 1)} at {args.severity} or "
-              f"above in {failed} of {len(results)} files"
-              + (f"; {unreadable} could not be read" if unreadable else ""), file=sys.stderr)
+            stream.writelines(line + "\n" for line in text + across_text)
+        elif args.format == "json":
+            _write_json(stream, args, results, across, summary)
+        else:
+            write_rows(rows, stream, args.format)
+
+    if args.output:
+        write_atomically(args.output, produce)
+    elif not streaming:
+        produce(sys.stdout)
+    if args.format != "json":
+        # Text stays silent on a clean run; a dataset's run always ends with its summary.
+        _print_summary(rows, len(results), unreadable, summary, args.severity,
+                       always=args.format != "text")
+    failed = bool(rows)
     return 2 if unreadable else 1 if failed else 0
+
+
+def _suggestions(report: Report, findings: list[Diagnostic], engine, config: Config) -> dict:
+    """For each culprit-cell finding shown (by id), the repairs the search gives."""
+    wanted = [d for d in findings if d.code.endswith(SUSPECT_SUFFIX)]
+    if not wanted:
+        return {}
+    by_table = {s.table: s for s in find_suspects(
+        report, enabled_equations(report, engine=engine, config=config))}
+    out = {}
+    for d in wanted:
+        found = by_table.get(d.code[: -len(SUSPECT_SUFFIX)])
+        if found is not None and found.repairs:
+            out[id(d)] = suggestion(found.repairs)
+    return out
+
+
+def _text(path: str, d: Diagnostic, row: Row) -> list[str]:
+    lines = [_line(path, d)]
+    for alternative in row.suggested:
+        values = ", ".join(f"{ref} = {v}" for ref, v in alternative)
+        lines.append(f"    suggested: {values} (the report is not changed)")
+    return lines
+
+
+def _corpus_line(f: CorpusFinding) -> str:
+    first = f.places[0] if f.places else None
+    where = (f"{first.report}:{first.line}" if first and first.line
+             else first.report if first else "gongkai")
+    return f"{where}: {f.code}: {f.message}"
+
+
+def _write_json(stream: TextIO, args, results: list[dict], across: list[Row], summary) -> None:
+    files = []
+    for r in results:
+        entry = {k: v for k, v in r.items() if k not in ("findings", "rows")}
+        entry["findings"] = [_finding_dict(d, row)
+                             for d, row in zip(r["findings"], r.get("rows", []), strict=True)]
+        files.append(entry)
+    count = sum(len(f["findings"]) for f in files) + len(across)
+    json.dump({"severity": args.severity, "files": files,
+               "across_reports": [row.record() for row in across],
+               "summary": {"files": len(results),
+                           "files_with_findings": sum(bool(f["findings"]) for f in files),
+                           "findings": count, "unreadable": summary.unreadable,
+                           **{k: v for k, v in summary.record().items()
+                              if k not in ("reports", "unreadable", "reports_with_findings")}}},
+              stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+def _finding_dict(d: Diagnostic, row: Row) -> dict:
+    out = diagnostic_dict(d)
+    if row.suggested:
+        out["suggested"] = row.record()["suggested"]
+    return out
+
+
+def _print_summary(rows: list[Row], files: int, unreadable: int, summary, severity: str,
+                   *, always: bool) -> None:
+    count = len(rows)
+    if not (count or unreadable or always):
+        return
+    extra = summary.lines()
+    with_findings = summary.with_findings
+    print(f"gongkai check: {count} finding{'s' * (count != 1)} at {severity} or "
+          f"above in {with_findings} of {files} files"
+          + (f"; {unreadable} could not be read" if unreadable else ""), file=sys.stderr)
+    for line in extra:
+        print(line, file=sys.stderr)
 
 
 def _line(path: str, d: Diagnostic) -> str:
@@ -108,6 +245,9 @@ def list_rules(engine, config: Config) -> int:
     rules = engine.rules()
     settings = rule_settings(rules, config)
     rows = [(c.item.id, c.plugin, c.item.description) for c in rules]
+    across = engine.corpus_rules()
+    rows += [(c.item.id, c.plugin, c.item.description) for c in across]
+    settings.update(rule_settings(across, config, known=[c.item.id for c in rules]))
     rows.append((INFERRED, STAGE, "restore an empty or missing cell that the identities of the "
                  "enabled identity rules determine (status inferred); off: never restore"))
     width = max(len(r[0]) for r in rows)

@@ -35,7 +35,7 @@ def _details(c: Contribution) -> dict[str, Any]:
     elif c.kind == "writers":
         out.update(extension=item.extension, media_type=item.media_type,
                    options=[o.name for o in item.options])
-    elif c.kind == "rules":
+    elif c.kind in ("rules", "corpus_rules"):
         out.update(severity=str(item.severity))
     elif c.kind == "normalizers":
         out.update(order=item.order)
