@@ -60,8 +60,9 @@ class Suspicion:
 
 def find_suspects(report: Report, equations: Iterable[tuple[str, Equation]],
                   max_cells: int = MAX_CELLS) -> list[Suspicion]:
-    """The tables of ``report`` whose identities (``(rule id, equation)``) break, each with the
-    smallest sets of cells whose change would satisfy all of them."""
+    """Each group of broken identities (``(rule id, equation)``) of ``report`` — broken
+    identities of one table linked by shared cells — with the smallest sets of cells whose
+    change would satisfy them all and keep the others holding."""
     values = _value_index(report)
     by_table: dict[str, list[tuple[str, Equation]]] = defaultdict(list)
     for rule, eq in equations:
