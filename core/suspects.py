@@ -1,10 +1,11 @@
 """The culprit of broken identities: the fewest cells whose change makes every identity hold.
 
 When identities of a table break, the wrong number is usually one cell that every broken
-identity shares; changing it back repairs them all. This module finds, for each table, the
-smallest sets of cells (one cell, else two) such that new values for just those cells satisfy
-**every** identity of the table that has all its values — the broken ones and the ones that
-hold (a cell in an identity that holds cannot alone be wrong). The identities are the
+identity shares; changing it back repairs them all. This module groups a table's broken
+identities by the cells they share (two mistakes in unrelated rows are two groups) and finds,
+for each group, the smallest sets of cells (one cell, else two) such that new values for just
+those cells repair the group and keep **every** other identity of the table that has all its
+values holding (a cell in an identity that holds cannot alone be wrong). The identities are the
 equations of the identity rules (:class:`gongkai.validate.Equation`); nothing is restated here.
 
 A set counts only when the values that repair it are determined (one solution), whole and not
@@ -47,7 +48,8 @@ class Repair:
 
 @attrs.frozen
 class Suspicion:
-    """A table whose identities break, and the smallest repairs (all of the same size)."""
+    """Broken identities of a table that share cells, and their smallest repairs (all of the
+    same size)."""
 
     table: str
     #: ``(rule id, equation)`` of each broken identity: the evidence.
@@ -58,8 +60,9 @@ class Suspicion:
 
 def find_suspects(report: Report, equations: Iterable[tuple[str, Equation]],
                   max_cells: int = MAX_CELLS) -> list[Suspicion]:
-    """The tables of ``report`` whose identities (``(rule id, equation)``) break, each with the
-    smallest sets of cells whose change would satisfy all of them."""
+    """Each group of broken identities (``(rule id, equation)``) of ``report`` — broken
+    identities of one table linked by shared cells — with the smallest sets of cells whose
+    change would satisfy them all and keep the others holding."""
     values = _value_index(report)
     by_table: dict[str, list[tuple[str, Equation]]] = defaultdict(list)
     for rule, eq in equations:
@@ -69,9 +72,7 @@ def find_suspects(report: Report, equations: Iterable[tuple[str, Equation]],
     statuses = {(c.table, c.row, c.column): c.status for c in report.cells()}
     found = []
     for table, checked in by_table.items():
-        suspicion = _table_suspects(table, checked, values, statuses, max_cells)
-        if suspicion is not None:
-            found.append(suspicion)
+        found.extend(_table_suspects(table, checked, values, statuses, max_cells))
     return found
 
 
@@ -92,11 +93,42 @@ def _coefficients(eq: Equation) -> dict[Address, int]:
 
 
 def _table_suspects(table: str, checked: list[tuple[str, Equation]], values, statuses,
-                    max_cells: int) -> Suspicion | None:
+                    max_cells: int) -> list[Suspicion]:
+    """One Suspicion per group of broken identities that share cells: two mistakes in
+    unrelated rows are two findings, each searched on its own."""
     rows = [(rule, eq, _coefficients(eq), _residual(eq, values)) for rule, eq in checked]
     broken = [r for r in rows if not _equal(r[3], 0)]
-    if not broken:
-        return None
+    return [_search(table, group, rows, values, statuses, max_cells)
+            for group in _groups(broken)]
+
+
+def _groups(broken: list) -> list[list]:
+    """The broken equations in groups linked by a shared cell, in the order found."""
+    group_of: dict[Address, int] = {}
+    groups: list[list] = []
+    for row in broken:
+        cells = [a for a, c in row[2].items() if c]
+        joined = sorted({group_of[a] for a in cells if a in group_of})
+        if not joined:
+            target = len(groups)
+            groups.append([])
+        else:
+            target = joined[0]
+            for other in joined[1:]:  # this equation links groups found apart
+                groups[target].extend(groups[other])
+                for r in groups[other]:
+                    for a, c in r[2].items():
+                        if c:
+                            group_of[a] = target
+                groups[other] = []
+        groups[target].append(row)
+        for a in cells:
+            group_of[a] = target
+    return [g for g in groups if g]
+
+
+def _search(table: str, broken: list, rows: list, values, statuses,
+            max_cells: int) -> Suspicion:
     candidates = list(dict.fromkeys(
         a for _, _, coefficient, _ in broken for a, c in coefficient.items()
         if c and statuses.get(a) in SUSPECT_STATUSES))

@@ -2,8 +2,9 @@
 
 A variant is what a regional format changes and code is not needed for: label aliases, extra
 rows with their codes, rows a region leaves out, header annotations to ignore and section-heading
-wordings. It becomes table layouts (extending the built-in ones by name) and, for annotations
-and headings, one normalizer. The format is documented in docs/variants.md::
+wordings. It becomes table layouts (extending the built-in ones by name), for annotations
+and headings one normalizer, and for sentences of the prose stating the tables' numbers
+(``[[narrative]]``) one rule. The format is documented in docs/variants.md::
 
     [variant]
     name = "hubei"

@@ -14,6 +14,8 @@ from test_rules import edit
 from gongkai.cli import main
 from gongkai.findings import COLUMNS
 
+from conftest import FIXTURES
+
 
 def check(capsys, *args: str) -> tuple[int, str, str]:
     status = main(["check", *args])
@@ -148,3 +150,14 @@ def test_list_rules_lists_the_rules_across_reports(capsys):
     assert any(line.startswith("requests.continuity ") and "warning" in line
                for line in out.splitlines())
     assert any(line.startswith("requests.suspect-cell ") for line in out.splitlines())
+
+
+def test_suggestions_of_two_suspicions_in_one_table(capsys):
+    sample = FIXTURES / "samples" / "hongze-2023.pdf.txt"
+    _, out, _ = check(capsys, str(sample), "--format", "jsonl", "--suggest")
+    found = [json.loads(line) for line in out.splitlines()]
+    suggested = [r["suggested"] for r in found if r["rule"] == "review_litigation.suspect-cell"]
+    assert suggested == [
+        [[{"cell": "review_litigation/review/total", "value": 11}]],
+        [[{"cell": "review_litigation/litigation_after_review/upheld", "value": 0}],
+         [{"cell": "review_litigation/litigation_after_review/total", "value": 5}]]]

@@ -160,11 +160,13 @@ def _suggestions(report: Report, findings: list[Diagnostic], engine, config: Con
     wanted = [d for d in findings if d.code.endswith(SUSPECT_SUFFIX)]
     if not wanted:
         return {}
-    by_table = {s.table: s for s in find_suspects(
-        report, enabled_equations(report, engine=engine, config=config))}
+    # A finding names the cells of its suspicion's repairs: that is how they are matched.
+    by_cells = {(s.table, tuple(dict.fromkeys(ref for r in s.repairs for ref in r.cells))): s
+                for s in find_suspects(report, enabled_equations(report, engine=engine,
+                                                                 config=config))}
     out = {}
     for d in wanted:
-        found = by_table.get(d.code[: -len(SUSPECT_SUFFIX)])
+        found = by_cells.get((d.code[: -len(SUSPECT_SUFFIX)], d.cells))
         if found is not None and found.repairs:
             out[id(d)] = suggestion(found.repairs)
     return out
