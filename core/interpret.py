@@ -645,11 +645,19 @@ class _TableReader:
     # -- the flat grid of table four -----------------------------------------------------------
 
     def read_grid(self, tokens: list[CellToken]) -> None:
-        first = next((i for i, t in enumerate(tokens) if t.kind == "value"), None)
-        values = [t for t in tokens[first:] if t.kind != "label"] if first is not None else []
-        while values and values[-1].kind == "empty":
-            values.pop()
         slots = [(r.code, c) for r in self.layout.rows for c in r.columns]
+        first = next((i for i, t in enumerate(tokens) if t.kind == "value"), None)
+        if first is not None:
+            # Blank cells on the line of the values are cells (` | 0 |  | 5 …`); bars on lines
+            # of their own around them are the header's or the table's padding.
+            while first and tokens[first - 1].kind == "empty" \
+                    and tokens[first - 1].line == tokens[first].line:
+                first -= 1
+        values = [t for t in tokens[first:] if t.kind != "label"] if first is not None else []
+        last = next((t.line for t in reversed(values) if t.kind == "value"), 0)
+        while values and values[-1].kind == "empty" and (
+                len(values) > len(slots) or values[-1].line != last):
+            values.pop()
         # A blank cell leaves no trace on a page, nor where a flattening dropped the blanks:
         # 14 numbers for 15 cells fit no cell. Blanks kept among the values, or a text that
         # stops inside the table (an excerpt), keep the cells in their order.
