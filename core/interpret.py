@@ -620,8 +620,15 @@ class _TableReader:
                            cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
                 continue
             settled = outcome.cells.get(row.code) or (None,) * len(row.columns)
-            for column, at in zip(row.columns, settled, strict=True):
-                if at is None:
+            numbers = outcome.numbers.get(row.code) or (None,) * len(row.columns)
+            for column, at, number in zip(row.columns, settled, numbers, strict=True):
+                if at is None and number is not None:
+                    # Which value stands here is not settled, its number is (0 in every
+                    # solution, say): given as the identities give it, and said so.
+                    self.found[(row.code, column)] = Cell(
+                        self.tcodes.code, row.code, column, number, "", "", Status.INFERRED,
+                        self.raw.locate(label.line))
+                elif at is None:
                     self._blank(row.code, column, label, _AMBIGUOUS)
                 elif at == BLANK:
                     self._blank(row.code, column, label, Status.EMPTY)
@@ -635,7 +642,7 @@ class _TableReader:
                        f"row {row.code!r} has {len(filled)} values ({found}) for its "
                        f"{len(row.columns)} columns and the identities do not settle whose "
                        "they are" + (f" (they allow: {shown}{more})" if options else "")
-                       + "; its cells are left empty", label,
+                       + "; the cells they do not settle are left empty", label,
                        cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
 
     def _blank(self, row: str, column: str, label: CellToken, status: Status) -> None:

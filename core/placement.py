@@ -26,8 +26,6 @@ Number = int | float
 
 #: At most this many search steps per table: past it, every open row is ambiguous.
 MAX_STEPS = 20_000
-#: At most this many solutions are collected (enough to tell which rows they disagree on).
-MAX_SOLUTIONS = 32
 #: A row with more placements than this is not searched (ambiguous at once).
 MAX_CANDIDATES = 2_000
 
@@ -63,6 +61,10 @@ class Outcome:
     #: index of the value that stands there, BLANK, or None where the solutions disagree
     #: (a row of 0, 33, 33 whose 33s are settled while its 0 could be in several columns).
     cells: dict[str, tuple[int | None, ...]] = attrs.field(factory=dict)
+    #: For the same rows, the number every solution gives each column (a blank is 0), None
+    #: where they differ: a cell whose number is settled though not which value stands there
+    #: (a row of zeros, some of them blank, is 0 in every column).
+    numbers: dict[str, tuple[Number | None, ...]] = attrs.field(factory=dict)
 
 
 def placements(width: int, count: int) -> list[tuple[int, ...]]:
@@ -83,12 +85,14 @@ def place(rows: Sequence[OpenRow], known: Mapping[Address, Number | None],
     if all(p is not None for p in preferred.values()) and _consistent(rows, known, equations):
         return Outcome(dict(preferred), {}, False)  # type: ignore[arg-type]
     search = _Search(rows, known, equations)
-    solutions = search.run()
+    support = search.run()
     placed: dict[str, tuple[int, ...]] = {}
     ambiguous: dict[str, tuple[tuple[int, ...], ...]] = {}
     cells: dict[str, tuple[int | None, ...]] = {}
+    numbers: dict[str, tuple[Number | None, ...]] = {}
     for row in rows:
-        seen = tuple(dict.fromkeys(p for s in solutions for p in search.placements(row, s)))
+        seen = tuple(sorted({p for v in support.get(row.code, ())
+                             for p in search.vectors[row.code][v]}))
         if search.exhausted and len(seen) == 1:
             placed[row.code] = seen[0]
         elif row.preferred is not None and (not seen or row.preferred in seen):
@@ -101,7 +105,11 @@ def place(rows: Sequence[OpenRow], known: Mapping[Address, Number | None],
             ambiguous[row.code] = seen
             if search.exhausted and seen:
                 cells[row.code] = _settled(len(row.columns), seen)
-    return Outcome(placed, ambiguous, True, cells)
+                vectors = support[row.code]
+                numbers[row.code] = tuple(
+                    found.pop() if len(found := {v[k] for v in vectors}) == 1 else None
+                    for k in range(len(row.columns)))
+    return Outcome(placed, ambiguous, True, cells, numbers)
 
 
 def _settled(width: int, options: Sequence[tuple[int, ...]]) -> tuple[int | None, ...]:
@@ -169,21 +177,43 @@ class _Search:
                 self.equations.append((left, right, touched))
         self.steps = 0
         self.exhausted = True
-        self.solutions: list[dict[str, tuple]] = []
 
-    def placements(self, row: OpenRow, solution: dict[str, tuple]) -> list[tuple[int, ...]]:
-        return self.vectors[row.code][solution[row.code]]
-
-    def run(self) -> list[dict[str, tuple]]:
+    def run(self) -> dict[str, set[tuple]]:
+        """Each row's vectors that are part of some solution (its *support*)."""
+        support: dict[str, set[tuple]] = {r.code: set() for r in self.rows}
         if any(not v for v in self.vectors.values()):
             self.exhausted = False
-            return []
+            return support
         self._bound()
         if not self._prune():
-            return []  # no placement satisfies the identities
+            return support  # no placement satisfies the identities
         self.rows.sort(key=lambda r: len(self.vectors[r.code]))
-        self._extend(0, {}, {})
-        return self.solutions
+        # A vector is supported when one solution holds it: look for a solution with each
+        # vector not yet seen in one (every solution found supports all of its vectors).
+        for row in list(self.rows):
+            for vector in list(self.vectors[row.code]):
+                if vector in support[row.code]:
+                    continue
+                found = self._one({row.code: vector})
+                if found is None:
+                    return support  # out of steps: exhausted is False
+                for code, v in found.items():
+                    support[code].add(v)
+        return support
+
+    def _one(self, fixed: dict[str, tuple]) -> dict[str, tuple] | None:
+        """A solution with the rows in ``fixed`` as given, {} when there is none, None when
+        the steps ran out."""
+        saved = {code: self.vectors[code] for code in fixed}
+        for code, vector in fixed.items():
+            self.vectors[code] = {vector: saved[code][vector]}
+        try:
+            self.found: dict[str, tuple] | None = None
+            if not self._extend(0, {}, {}) and self.found is None:
+                return None
+            return self.found or {}
+        finally:
+            self.vectors.update(saved)
 
     def _bound(self) -> None:
         self.bounds: dict[Address, tuple[Number, Number]] = {}
@@ -215,13 +245,10 @@ class _Search:
         return True
 
     def _extend(self, depth: int, chosen: dict, cells: dict) -> bool:
-        """False when the search must stop (out of steps or enough solutions)."""
+        """False when the search must stop (a solution found, or out of steps)."""
         if depth == len(self.rows):
-            self.solutions.append(dict(chosen))
-            if len(self.solutions) >= MAX_SOLUTIONS:
-                self.exhausted = False
-                return False
-            return True
+            self.found = dict(chosen)
+            return False
         row = self.rows[depth]
         for vector in self.vectors[row.code]:
             self.steps += 1
@@ -230,13 +257,29 @@ class _Search:
                 return False
             values = {(row.code, c): v for c, v in zip(row.columns, vector, strict=True)}
             cells.update(values)
-            if self._feasible(row.code, cells):
+            if self._feasible(row.code, cells) and self._ahead(depth, cells):
                 chosen[row.code] = vector
                 if not self._extend(depth + 1, chosen, cells):
                     return False
                 del chosen[row.code]
             for address in values:
                 del cells[address]
+        return True
+
+    def _ahead(self, depth: int, cells: dict) -> bool:
+        """Forward check: every row still to place keeps a vector that fits what is placed."""
+        for row in self.rows[depth + 1:]:
+            for vector in self.vectors[row.code]:
+                self.steps += 1
+                values = {(row.code, c): v for c, v in zip(row.columns, vector, strict=True)}
+                cells.update(values)
+                fits = self._feasible(row.code, cells)
+                for address in values:
+                    del cells[address]
+                if fits:
+                    break
+            else:
+                return False
         return True
 
     def _feasible(self, code: str, cells: dict) -> bool:
