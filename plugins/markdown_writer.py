@@ -21,6 +21,7 @@ from gongkai.tidy import Grid, blocks, format_number, label, table_label
 EMPTY = "(空)"  # the source cell is blank
 MISSING = "(缺)"  # the source has no cell here at all (a short row)
 INFERRED = "(推算 {value})"  # restored from an identity; the source lacks it
+AMBIGUOUS = "(不明)"  # the flattening lost whose the row's values are (cells-ambiguous)
 
 #: Characters that Markdown may read as markup inside a line; escaped with a backslash.
 _INLINE = re.compile(r"([\\`*_\[\]|~#>])")
@@ -67,6 +68,8 @@ def shown(cell: Cell | None) -> str:
         return cell_text(cell.raw.strip())
     if cell.status is Status.MISSING:
         return MISSING
+    if cell.status is Status.AMBIGUOUS:
+        return AMBIGUOUS
     if cell.status is Status.INFERRED and cell.value is not None:
         return INFERRED.format(value=format_number(cell.value))
     return EMPTY
