@@ -15,10 +15,12 @@ from .errors import (
     ConfigError,
     GongkaiError,
     InputError,
+    MissingTableError,
     NotAReportError,
     OutputError,
     PluginError,
     ReportSyntaxError,
+    UnknownCodeError,
     UsageError,
 )
 from .hookspecs import hookimpl
@@ -36,6 +38,14 @@ from .model import (
 )
 from .pipeline import convert, convert_bytes, convert_file, convert_text, dumps, write
 
+
+def to_pandas(reports):
+    """The tidy cells of a report or of many as a pandas DataFrame (``gongkai[pandas]``)."""
+    from .parquet import to_pandas
+
+    return to_pandas(reports)
+
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -47,6 +57,7 @@ __all__ = [
     "GongkaiError",
     "InputError",
     "Metadata",
+    "MissingTableError",
     "NotAReportError",
     "OutputError",
     "PluginError",
@@ -56,6 +67,7 @@ __all__ = [
     "Severity",
     "Status",
     "Table",
+    "UnknownCodeError",
     "UsageError",
     "__version__",
     "convert",
@@ -64,5 +76,6 @@ __all__ = [
     "convert_text",
     "dumps",
     "hookimpl",
+    "to_pandas",
     "write",
 ]

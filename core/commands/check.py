@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 
+from ..batch_cli import _positive as positive
 from ..config import Config, load_config
-from ..errors import GongkaiError
+from ..engine import Engine
+from ..errors import GongkaiError, UsageError
 from ..model import Diagnostic, Report, Severity
-from ..pipeline import convert_file
+from ..pipeline import STDIN_NAME, convert_stdin
 from ..serialize import diagnostic_dict
+from ..targets import STDIO
 from ..validate import INFERRED, STAGE, rule_settings
 from .common import add_plugin_options, engine_for
 
@@ -27,11 +31,17 @@ def add_parser(sub) -> None:
         description="Convert each report and print its findings as `file:line: rule-id: "
         "message`. Exit 0 when clean, 1 when a finding reaches --severity, 2 when a file "
         "cannot be read.")
-    p.add_argument("inputs", metavar="REPORT", nargs="*", help="report files")
+    p.add_argument("inputs", metavar="REPORT", nargs="*",
+                   help="report files (- for standard input), directories (searched "
+                   "recursively) or glob patterns, as `gongkai convert` takes them")
     p.add_argument("--severity", choices=SEVERITIES, default="warning",
                    help="show and fail on findings at or above this severity (default: warning)")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text lines (default) or one JSON document for machines")
+    p.add_argument("--json", dest="format", action="store_const", const="json",
+                   help="the same as --format json")
+    p.add_argument("-j", "--jobs", type=positive, metavar="N",
+                   help="worker processes for many reports (default: the number of cores)")
     p.add_argument("--config", metavar="FILE",
                    help="configuration file with a [rules] section (default: the nearest "
                    "gongkai.toml, or pyproject.toml with [tool.gongkai], from here up)")
@@ -55,14 +65,11 @@ def run(args: argparse.Namespace) -> int:
     threshold = Severity(args.severity).rank
     results = []
     failed = unreadable = 0
-    for path in args.inputs:
-        try:
-            report = convert_file(path, engine=engine, reader=args.reader,
-                                  encoding=args.encoding, config=config)
-        except GongkaiError as exc:
+    for path, report in reports(args, engine, config):
+        if isinstance(report, GongkaiError):
             unreadable += 1
-            print(exc.located(path).format(), file=sys.stderr)
-            results.append({"path": path, "error": exc.format(), "findings": []})
+            print(report.format(), file=sys.stderr)
+            results.append({"path": path, "error": report.format(), "findings": []})
             continue
         findings = sorted((d for d in report.diagnostics if d.severity.rank >= threshold),
                           key=lambda d: d.line)
@@ -86,6 +93,33 @@ def run(args: argparse.Namespace) -> int:
               f"above in {failed} of {len(results)} files"
               + (f"; {unreadable} could not be read" if unreadable else ""), file=sys.stderr)
     return 2 if unreadable else 1 if failed else 0
+
+
+def reports(args: argparse.Namespace, engine: Engine, config: Config
+            ) -> Iterator[tuple[str, Report | GongkaiError]]:
+    """Each input's path and its report, or the error it failed with, in path order.
+
+    The inputs are what `gongkai convert` takes: files, directories, glob patterns, or ``-``
+    alone for standard input; many are converted in ``--jobs`` worker processes.
+    """
+    if STDIO in args.inputs:
+        if len(args.inputs) > 1:
+            raise UsageError("REPORT: - (standard input) can only be the one input")
+        try:
+            yield STDIN_NAME, convert_stdin(engine=engine, reader=args.reader,
+                                            encoding=args.encoding, config=config)
+        except GongkaiError as exc:
+            yield STDIN_NAME, exc
+        return
+    from ..batch import BatchOptions, plan, run
+
+    inputs, outputs = plan(args.inputs, engine=engine)
+    if not inputs:
+        raise UsageError("REPORT: no reports found in " + ", ".join(map(repr, args.inputs)))
+    options = BatchOptions(reader=args.reader, encoding=args.encoding, config=config,
+                           plugins=tuple(getattr(args, "plugins", None) or ()))
+    for result in run(inputs, outputs, options, engine=engine, jobs=args.jobs):
+        yield result.path, (result.report if result.ok else result.error)
 
 
 def _line(path: str, d: Diagnostic) -> str:
