@@ -27,6 +27,7 @@ from .naming import file_name_text, id_of
 from .normalize import normalize
 from .parse import parse
 from .plugin_types import ReadOptions, Source
+from .suggest import did_you_mean
 from .validate import validate
 
 log = logging.getLogger("gongkai")
@@ -56,7 +57,8 @@ def choose_reader(engine: Engine, head: bytes, filename: str = "",
         found = engine.registry.get("readers", name)
         if found is None:
             known = ", ".join(sorted(c.name for c in engine.readers())) or "none"
-            raise UsageError(f"unknown reader {name!r} (available: {known})")
+            hint = did_you_mean(name, [c.name for c in engine.readers()])
+            raise UsageError(f"--from: unknown reader {name!r}{hint} (available: {known})")
         return found
     best, best_score = None, 0.0
     for contribution in sorted(engine.readers(), key=lambda c: c.name):
@@ -218,6 +220,8 @@ def convert_file(path: str | os.PathLike, **options) -> Report:
         raise InputError("not a valid file name", path=repr(path)) from None
     try:
         return convert_bytes(data, filename=path, **options)
+    except UsageError:  # a wrong argument (--from NAME), not this file's fault
+        raise
     except GongkaiError as exc:
         raise exc.located(path) from None
 
@@ -290,7 +294,8 @@ def writer_for(engine: Engine, name: str) -> Contribution:
     found = engine.registry.get("writers", name)
     if found is None:
         known = ", ".join(sorted(c.name for c in engine.writers())) or "none"
-        raise UsageError(f"unknown output format {name!r} (available: {known})")
+        hint = did_you_mean(name, [c.name for c in engine.writers()])
+        raise UsageError(f"--to: unknown output format {name!r}{hint} (available: {known})")
     return found
 
 
@@ -301,7 +306,8 @@ def _checked_options(contribution: Contribution, options: Mapping[str, str] | No
     unknown = sorted(set(options) - known)
     if unknown:
         raise UsageError(
-            f"format {contribution.name!r} has no option {unknown[0]!r}"
+            f"-O: format {contribution.name!r} has no option {unknown[0]!r}"
+            + did_you_mean(unknown[0], known)
             + (f" (options: {', '.join(sorted(known))})" if known else " (it takes no options)")
         )
     return options

@@ -248,3 +248,30 @@ def test_log_level_debug_after_the_command(tmp_path):
     done = gongkai_cli("convert", str(SEED), "--log-level", "debug", "-o",
                        str(tmp_path / "x.json"))
     assert "gongkai: debug: " in done.stderr.decode()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--from", "htm"], "--from: unknown reader 'htm' (did you mean 'html'?)"),
+    (["--to", "csv", "-O", "wdie=true"], "-O: format 'csv' has no option 'wdie' (did you mean "
+                                         "'wide'?)"),
+    (["-O", "novalue"], "-O: writer options are key=value"),
+])
+def test_usage_errors_name_the_option(args, message, capsys):
+    assert main(["convert", str(SEED), *args]) == 2
+    assert capsys.readouterr().err.startswith(f"gongkai: {message}")
+
+
+def test_formats_json_lists_the_extra_extensions(capsys):
+    assert main(["formats", "--json"]) == 0
+    (rdf,) = [f for f in json.loads(capsys.readouterr().out)["formats"] if f["name"] == "rdf"]
+    assert rdf["extra_extensions"][".nt"] == {"format": "nt"}
+
+
+def test_an_unknown_reader_for_a_batch_is_one_error(tmp_path, capsys):
+    for seed in SEEDS[:3]:
+        (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    assert main(["convert", str(tmp_path), "--from", "htm", "--dataset", "-", "-q"]) == 2
+    assert main(["check", str(tmp_path), "--from", "htm"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["gongkai: --from: unknown reader 'htm' (did you mean 'html'?) (available: "
+                   "html, markdown, pdf, pdftext, text)"] * 2

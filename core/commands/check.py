@@ -16,7 +16,7 @@ from ..config import Config, load_config
 from ..engine import Engine
 from ..errors import GongkaiError, UsageError
 from ..model import Diagnostic, Report, Severity
-from ..pipeline import STDIN_NAME, convert_stdin
+from ..pipeline import STDIN_NAME, choose_reader, convert_stdin
 from ..serialize import diagnostic_dict
 from ..targets import STDIO
 from ..validate import INFERRED, STAGE, rule_settings
@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.inputs:
         print("gongkai check: give one or more report files (or --list-rules)", file=sys.stderr)
         return 2
+    if args.reader:  # an unknown one: one error, not one per input
+        choose_reader(engine, b"", name=args.reader)
     threshold = Severity(args.severity).rank
     results = []
     failed = unreadable = 0

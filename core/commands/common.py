@@ -97,7 +97,7 @@ def parse_options(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"writer options are key=value, not {pair!r}")
+            raise UsageError(f"-O: writer options are key=value, not {pair!r}")
         options[key.strip()] = value
     return options
 

@@ -12,7 +12,15 @@ from ..dataset import CHUNK_FORMAT, dataset_format, dataset_writer, report_chunk
 from ..errors import ConfigError, UsageError
 from ..model import Report
 from ..output import check_not_input
-from ..pipeline import DEFAULT_MAX_BYTES, convert_file, convert_stdin, write, write_file, writer_for
+from ..pipeline import (
+    DEFAULT_MAX_BYTES,
+    choose_reader,
+    convert_file,
+    convert_stdin,
+    write,
+    write_file,
+    writer_for,
+)
 from ..targets import DATASET_ONLY, STDIO, Target, is_directory_target, resolve, stacked
 from .check import refuse
 from .common import add_plugin_options, engine_for, parse_options
@@ -73,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
     engine = engine_for(args)
     given = parse_options(args.options)
     target = resolve(engine, args.to, args.output, given)
+    if args.reader:  # an unknown one: one error, not one per input
+        choose_reader(engine, b"", name=args.reader)
     if target.dataset in DATASET_ONLY:
         if given:
             raise UsageError(f"-O: the {target.to} dataset takes no writer options")
