@@ -25,22 +25,37 @@ class Parser(argparse.ArgumentParser):
     """argparse, with usage errors in one line that name the option and suggest the nearest
     spelling (``--dataste``: did you mean --dataset?) instead of the whole usage block."""
 
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {self._hint(message)} (see `{self.prog} --help`)\n")
+    #: The arguments being parsed (set by :func:`main`): which command an unknown option was
+    #: given to, whose options are then the ones suggested.
+    argv: Sequence[str] = ()
 
-    def _options(self) -> list[str]:
-        found: list[str] = []
+    def error(self, message: str) -> NoReturn:
+        # Options argparse could not place: the command's, whose options are the candidates.
+        command = self._command() if message.startswith("unrecognized arguments") else None
+        prog = command.prog if command is not None else self.prog
+        self.exit(2, f"{prog}: error: {self._hint(message, command)} (see `{prog} --help`)\n")
+
+    def _command(self) -> Parser | None:
+        """The subcommand's parser named in ``argv``, when this is the main parser."""
         for action in self._actions:
-            found.extend(s for s in action.option_strings if s.startswith("--"))
             if isinstance(action, argparse._SubParsersAction):
-                for sub in action.choices.values():
-                    found.extend(sub._options() if isinstance(sub, Parser) else [])
+                for word in self.argv:
+                    if word in action.choices:
+                        return action.choices[word]
+        return None
+
+    def _options(self, command: Parser | None = None) -> list[str]:
+        found: list[str] = []
+        for parser in (self, command) if command is not None else (self,):
+            for action in parser._actions:
+                found.extend(s for s in action.option_strings if s.startswith("--"))
         return sorted(set(found))
 
-    def _hint(self, message: str) -> str:
+    def _hint(self, message: str, command: Parser | None = None) -> str:
         unknown = re.match(r"unrecognized arguments: (.*)", message)
         if unknown:
-            hints = [f"{word}{did_you_mean(word.split('=')[0], self._options())}"
+            known = self._options(command)
+            hints = [f"{word}{did_you_mean(word.split('=')[0], known)}"
                      for word in unknown.group(1).split()]
             return "unrecognized arguments: " + " ".join(hints)
         choice = re.match(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)",
@@ -109,6 +124,7 @@ def setup_logging(level: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     warnings.showwarning = _show_warning
     parser = build_parser()
+    parser.argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     setup_logging(log_level(args))
     try:

@@ -214,7 +214,8 @@ def test_a_mistyped_option_is_one_line_with_the_nearest(capsys):
     assert exit.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "usage:" not in err
-    assert "--dataste (did you mean '--dataset'?)" in err
+    assert err == ("gongkai convert: error: unrecognized arguments: --dataste (did you mean "
+                   "'--dataset'?) x.csv (see `gongkai convert --help`)\n")
 
 
 def test_a_mistyped_choice_names_the_nearest(capsys):
