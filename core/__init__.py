@@ -15,10 +15,12 @@ from .errors import (
     ConfigError,
     GongkaiError,
     InputError,
+    MissingTableError,
     NotAReportError,
     OutputError,
     PluginError,
     ReportSyntaxError,
+    UnknownCodeError,
     UsageError,
 )
 from .hookspecs import hookimpl
@@ -35,6 +37,14 @@ from .model import (
     Table,
 )
 from .pipeline import convert, convert_bytes, convert_file, convert_text, dumps, write
+
+
+def to_pandas(reports):
+    """The tidy cells of a report or of many as a pandas DataFrame (``gongkai[pandas]``)."""
+    from .parquet import to_pandas
+
+    return to_pandas(reports)
+
 
 
 def __getattr__(name: str) -> str:
@@ -61,6 +71,7 @@ __all__ = [
     "GongkaiError",
     "InputError",
     "Metadata",
+    "MissingTableError",
     "NotAReportError",
     "OutputError",
     "PluginError",
@@ -70,6 +81,7 @@ __all__ = [
     "Severity",
     "Status",
     "Table",
+    "UnknownCodeError",
     "UsageError",
     "__version__",
     "convert",
@@ -78,5 +90,6 @@ __all__ = [
     "convert_text",
     "dumps",
     "hookimpl",
+    "to_pandas",
     "write",
 ]

@@ -17,6 +17,7 @@ The command line (``gongkai convert DIR... -o OUTDIR``) is :mod:`gongkai.batch_c
 from __future__ import annotations
 
 import concurrent.futures as cf
+import csv
 import gc
 import multiprocessing
 import os
@@ -33,7 +34,7 @@ from .dataset import csv_file_chunk, report_chunk
 from .engine import Engine, default_engine
 from .errors import GongkaiError, OutputError, UsageError
 from .model import Report, Severity
-from .naming import Input, find_reports, output_names, reader_extensions
+from .naming import Input, find_reports, output_names, reader_extensions, report_ids, source_names
 from .output import atomic_writer
 from .pipeline import DEFAULT_MAX_BYTES, convert_file, write, writer_for
 
@@ -79,7 +80,7 @@ class BatchOptions:
     writer_options: Mapping[str, str] = attrs.field(factory=dict)
     #: Redo inputs whose output is newer than the input.
     force: bool = False
-    #: ``csv`` or ``jsonl``: format every report as dataset rows (Result.data).
+    #: ``csv``, ``jsonl`` or ``nt``: format every report as dataset text (Result.data).
     dataset: str | None = None
     #: Send every Report back to the caller (the Python API); the CLI does not need them.
     keep_reports: bool = True
@@ -90,6 +91,17 @@ class BatchOptions:
     config: Config | None = None
     #: Extra plugin modules, for worker processes that cannot inherit the caller's engine.
     plugins: tuple[str, ...] = ()
+
+
+#: An input's report id and source (its path relative to the input root).
+Identity = tuple[str, str]
+#: One input to convert: its index, path, output file (or None) and identity.
+Task = tuple[int, str, str | None, Identity | None]
+
+
+def identities(inputs: Sequence[Input]) -> list[Identity]:
+    """The report id and source of each input of a batch (docs/codes.md, report identity)."""
+    return list(zip(report_ids(inputs), source_names(inputs), strict=True))
 
 
 # -- the work on one input (runs in a worker process) ------------------------------------------
@@ -115,35 +127,42 @@ def _findings(report: Report) -> int:
     return sum(1 for d in report.diagnostics if d.severity is not Severity.INFO)
 
 
-def convert_one(path: str, output: str | None, options: BatchOptions,
-                engine: Engine) -> tuple[str, Report | None, int, str]:
-    """Convert one input: ``(status, report, findings, dataset text)``; raises on failure."""
+def convert_one(path: str, output: str | None, options: BatchOptions, engine: Engine,
+                ident: Identity | None = None) -> tuple[str, Report | None, int, str]:
+    """Convert one input: ``(status, report, findings, dataset text)``; raises on failure.
+
+    ``ident``: the report id and source the batch gave the input (:func:`plan`).
+    """
     if output and not options.force and _up_to_date(path, output):
         data = ""
         if options.dataset:
-            if options.to == "csv":
+            if options.to == "csv" and ident is not None:
                 try:  # the output is this report's tidy CSV: its rows are the dataset's
-                    data = csv_file_chunk(output, options.dataset)
-                except (OSError, ValueError, UnicodeDecodeError):
+                    data = csv_file_chunk(output, options.dataset, *ident)
+                except (OSError, ValueError, UnicodeDecodeError, csv.Error):
                     pass
                 else:
                     return SKIPPED, None, 0, data
-            report = _convert(path, options, engine)
+            report = _convert(path, options, engine, ident)
             data = report_chunk(report, options.dataset)
         return SKIPPED, None, 0, data
-    report = _convert(path, options, engine)
+    report = _convert(path, options, engine, ident)
     if output:
         os.makedirs(os.path.dirname(output), exist_ok=True)
         _check_inside(output, options.outdir or os.path.dirname(output))
         with atomic_writer(output) as stream:
             write(report, options.to, stream, options=options.writer_options, engine=engine)
-    data = report_chunk(report, options.dataset) if options.dataset else ""
+    data = report_chunk(report, options.dataset, engine=engine,
+                        writer_options=options.writer_options) if options.dataset else ""
     return CONVERTED, report, _findings(report), data
 
 
-def _convert(path: str, options: BatchOptions, engine: Engine) -> Report:
+def _convert(path: str, options: BatchOptions, engine: Engine,
+             ident: Identity | None) -> Report:
+    report_id, source = ident or (None, None)
     return convert_file(path, engine=engine, reader=options.reader, encoding=options.encoding,
-                        max_bytes=options.max_bytes, config=options.config)
+                        max_bytes=options.max_bytes, config=options.config,
+                        report_id=report_id, source=source)
 
 
 # Worker state: set by the initializer (or inherited through fork).
@@ -176,14 +195,14 @@ def _unpack_error(packed: tuple) -> GongkaiError:
     return error
 
 
-def _run_chunk(chunk: Sequence[tuple[int, str, str | None]]) -> list[tuple]:
+def _run_chunk(chunk: Sequence[Task]) -> list[tuple]:
     """Convert a few inputs; one plain tuple per input, cheap to send back."""
     options: BatchOptions = _worker["options"]
     engine: Engine = _worker["engine"]
     out = []
-    for index, path, output in chunk:
+    for index, path, output, ident in chunk:
         try:
-            status, report, findings, data = convert_one(path, output, options, engine)
+            status, report, findings, data = convert_one(path, output, options, engine, ident)
         except Exception as exc:  # one bad input never stops the batch
             out.append((index, FAILED, None, _pack_error(exc, path), 0, ""))
             continue
@@ -219,12 +238,12 @@ def _warm(engine: Engine) -> None:
     interpreter(engine)
 
 
-def _chunks(tasks: Sequence[tuple[int, str, str | None]], size: int):
+def _chunks(tasks: Sequence[Task], size: int):
     for i in range(0, len(tasks), size):
         yield list(tasks[i:i + size])
 
 
-def _results_in_pool(tasks: list[tuple[int, str, str | None]], options: BatchOptions,
+def _results_in_pool(tasks: list[Task], options: BatchOptions,
                      engine: Engine, jobs: int,
                      on_done: Callable[[int], None]) -> Iterator[tuple]:
     """Run chunks of tasks in worker processes; yield raw results in task order.
@@ -237,7 +256,7 @@ def _results_in_pool(tasks: list[tuple[int, str, str | None]], options: BatchOpt
     size = max(1, min(16, len(tasks) // (jobs * 8)))
     window = jobs * size * 4
     pending: deque[list] = deque(_chunks(tasks, size))
-    suspects: deque[tuple[int, str, str | None]] = deque()
+    suspects: deque[Task] = deque()
     ready: dict[int, tuple] = {}
     order = iter([t[0] for t in tasks])
     next_index = next(order, None)
@@ -267,7 +286,7 @@ def _results_in_pool(tasks: list[tuple[int, str, str | None]], options: BatchOpt
                     flying += len(chunk)
             done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
             careful = len(in_flight) == 1 and len(next(iter(in_flight.values()))) == 1
-            broken: list[tuple[int, str, str | None]] = []
+            broken: list[Task] = []
             for future in done:
                 chunk = in_flight.pop(future)
                 flying -= len(chunk)
@@ -317,16 +336,16 @@ def _executor(jobs: int, options: BatchOptions) -> cf.ProcessPoolExecutor:
                                   initializer=_init_worker, initargs=(options,))
 
 
-def _failed(task: tuple[int, str, str | None], message: str) -> tuple:
-    index, path, _ = task
+def _failed(task: Task, message: str) -> tuple:
+    index, path, _, _ = task
     return index, FAILED, None, _pack_error(GongkaiError(message, path=path), path), 0, ""
 
 
-def _died(task: tuple[int, str, str | None]) -> tuple:
+def _died(task: Task) -> tuple:
     return _failed(task, "the worker process converting this input died (out of memory?)")
 
 
-def _results_here(tasks: list[tuple[int, str, str | None]], options: BatchOptions,
+def _results_here(tasks: list[Task], options: BatchOptions,
                   engine: Engine, on_done: Callable[[int], None]) -> Iterator[tuple]:
     _worker.update(engine=engine, options=options)
     try:
@@ -344,7 +363,10 @@ def _results_here(tasks: list[tuple[int, str, str | None]], options: BatchOption
 def plan(sources: Iterable[str | os.PathLike], *, outdir: str | os.PathLike | None = None,
          to: str = "json", engine: Engine | None = None,
          exclude: Iterable[str | os.PathLike] = ()) -> tuple[list[Input], list[str | None]]:
-    """The inputs found under ``sources`` and the output file of each (None without outdir)."""
+    """The inputs found under ``sources`` and the output file of each (None without outdir).
+
+    Each input's report id and source follow from the list: :func:`identities`.
+    """
     engine = engine or default_engine()
     excluded = [os.fspath(e) for e in exclude]
     if outdir is not None:
@@ -375,6 +397,7 @@ def convert_many(
     engine: Engine | None = None,
     plugins: Sequence[str] = (),
     on_done: Callable[[int], None] | None = None,
+    report_ids: Callable[[Input], str] | None = None,
 ) -> Iterator[Result]:
     """Convert every report found under ``sources``; one :class:`Result` per input, in order.
 
@@ -383,19 +406,22 @@ def convert_many(
     :param jobs: worker processes (default: the number of cores; 1 converts in this process).
     :param outdir: also write each report to its own file here, in format ``to``; an input
         whose output is newer than the input is skipped unless ``force``.
-    :param dataset: ``"csv"`` or ``"jsonl"``: give each result its tidy rows as text (data).
+    :param dataset: ``"csv"`` or ``"jsonl"``: give each result its dataset rows as text
+        (data); ``"nt"``: its N-Triples (rdf with ``writer_options``).
     :param keep_reports: set False when only outputs or dataset rows are wanted: the reports
         then stay in the workers instead of being sent back.
     :param plugins: extra plugin modules (the engine is built from them in each worker when
         worker processes cannot inherit ``engine``).
     :param on_done: called with a count each time inputs finish, in completion order (for a
         progress display).
+    :param report_ids: gives each found :class:`Input` its report id, instead of its path
+        relative to the input root (docs/codes.md); an id given twice is a UsageError.
 
     Errors of single inputs are results, never raised; consuming the iterator only raises for
     a mistake in the arguments (UsageError) or an interruption.
     """
     engine = engine or (Engine(plugins=plugins) if plugins else default_engine())
-    if dataset not in (None, "csv", "jsonl"):
+    if dataset not in (None, "csv", "jsonl", "nt"):
         raise UsageError(f"dataset format must be 'csv' or 'jsonl', not {dataset!r}")
     if outdir is not None:
         writer_for(engine, to)  # an unknown format fails now, not once per input
@@ -406,20 +432,43 @@ def convert_many(
         keep_reports=keep_reports, reader=reader, encoding=encoding, max_bytes=max_bytes,
         config=config, plugins=tuple(plugins),
     )
-    return run(inputs, outputs, options, engine=engine, jobs=jobs, on_done=on_done)
+    idents = None
+    if report_ids is not None:
+        idents = list(zip(_given_ids(inputs, report_ids), source_names(inputs), strict=True))
+    return run(inputs, outputs, options, engine=engine, jobs=jobs, on_done=on_done,
+               idents=idents)
+
+
+def _given_ids(inputs: Sequence[Input], report_ids: Callable[[Input], str]) -> list[str]:
+    ids = [report_ids(i) for i in inputs]
+    for rid, i in zip(ids, inputs, strict=True):
+        if not isinstance(rid, str) or not rid:
+            raise UsageError(f"report_ids gave {rid!r} for {i.path!r}: an id is a non-empty "
+                             "string")
+    seen: dict[str, str] = {}
+    for rid, i in zip(ids, inputs, strict=True):
+        if rid in seen:
+            raise UsageError(f"report_ids gave the id {rid!r} to two inputs: {seen[rid]!r} "
+                             f"and {i.path!r}")
+        seen[rid] = i.path
+    return ids
 
 
 def run(inputs: Sequence[Input], outputs: Sequence[str | None], options: BatchOptions, *,
         engine: Engine | None = None, jobs: int | None = None,
-        on_done: Callable[[int], None] | None = None) -> Iterator[Result]:
-    """Convert planned inputs (see :func:`plan`); one :class:`Result` each, in input order."""
+        on_done: Callable[[int], None] | None = None,
+        idents: Sequence[Identity] | None = None) -> Iterator[Result]:
+    """Convert planned inputs (see :func:`plan`); one :class:`Result` each, in input order.
+
+    ``idents``: each input's report id and source (default: :func:`identities`).
+    """
     engine = engine or default_engine()
     if options.outdir:
         if os.path.exists(options.outdir) and not os.path.isdir(options.outdir):
             raise UsageError(f"the output directory {options.outdir!r} is a file")
         os.makedirs(options.outdir, exist_ok=True)
-    tasks = [(i, inp.path, out) for i, (inp, out) in enumerate(zip(inputs, outputs,
-                                                                     strict=True))]
+    tasks = [(i, inp.path, out, ident) for i, (inp, out, ident) in enumerate(
+        zip(inputs, outputs, idents or identities(inputs), strict=True))]
     jobs = min(jobs or default_jobs(), max(len(tasks), 1))
     notify = on_done or (lambda n: None)
     raw = (_results_here(tasks, options, engine, notify) if jobs <= 1

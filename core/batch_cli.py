@@ -9,10 +9,10 @@ failed, 2 for a usage error (nothing was converted).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 # The batch machinery (multiprocessing, the dataset writers) is imported when a batch runs:
 # converting one report, the common command, starts without it.
 
+log = logging.getLogger("gongkai")
+
 #: Exit status when some inputs failed (the others were converted).
 EXIT_SOME_FAILED = 1
 
@@ -41,8 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "dataset; then list what failed and why.",
     )
     group.add_argument("--dataset", metavar="FILE",
-                       help="also write one tidy table of every report's cells (.csv or "
-                            ".jsonl), in input path order")
+                       help="also write one tidy table of every report's cells (.csv, "
+                            ".jsonl or .parquet; - for CSV on standard output), in input "
+                            "path order")
     group.add_argument("-j", "--jobs", type=_positive, metavar="N",
                        help="worker processes (default: the number of cores)")
     group.add_argument("--force", action="store_true",
@@ -76,6 +79,7 @@ class Summary:
     failed: list[Result] = attrs.field(factory=list)
 
     def add(self, result: Result) -> None:
+        log.debug("%s: %s", result.path, result.status)
         if result.status == "failed":
             self.failed.append(attrs.evolve(result, data=""))
         elif result.status == "skipped":
@@ -89,31 +93,40 @@ class Summary:
         return self.converted + self.skipped + len(self.failed)
 
 
-def run_batch(args: argparse.Namespace, engine: Engine,
-              writer_options: Mapping[str, str]) -> int:
+def run_batch(args: argparse.Namespace, engine: Engine, writer_options: Mapping[str, str],
+              *, outdir: str | None, dataset: str | None, fmt: str | None = None,
+              to: str = "json") -> int:
+    """Convert the inputs found to a file each under ``outdir`` and/or one ``dataset`` file
+    (``-``: standard output) in format ``fmt`` (csv, jsonl, parquet or nt; default: from the
+    dataset's extension)."""
     from .batch import BatchOptions, plan, run
     from .config import load_config
-    from .dataset import dataset_format, dataset_writer
+    from .dataset import CHUNK_FORMAT, STDOUT, dataset_format, dataset_writer
     from .progress import ProgressBar, wants_progress
 
-    dataset = getattr(args, "dataset", None)
-    if not args.output and not dataset:
+    if not outdir and not dataset:
         raise UsageError("converting a directory, a pattern or several reports needs "
                          "-o OUTDIR (a file per report) or --dataset FILE (one table)")
-    fmt = dataset_format(dataset) if dataset else None
+    fmt = fmt or (dataset_format(dataset) if dataset else None)
     if dataset and os.path.isdir(dataset):
         raise UsageError(f"the dataset {dataset!r} is a directory")
-    inputs, outputs = plan(args.input, outdir=args.output, to=args.to, engine=engine,
-                           exclude=[dataset] if dataset else [])
+    if fmt == "parquet":
+        from .parquet import arrow_schema
+
+        arrow_schema()  # no pyarrow: say so now, not after converting everything
+    excluded = [dataset] if dataset and dataset != STDOUT else []
+    inputs, outputs = plan(args.input, outdir=outdir, to=to, engine=engine, exclude=excluded)
     if not inputs:
         raise UsageError("no reports found in " + ", ".join(repr(i) for i in args.input))
     options = BatchOptions(
-        outdir=os.path.abspath(args.output) if args.output else None,
-        to=args.to, writer_options=dict(writer_options), force=args.force, dataset=fmt,
+        outdir=os.path.abspath(outdir) if outdir else None,
+        to=to, writer_options=dict(writer_options), force=args.force,
+        dataset=CHUNK_FORMAT[fmt] if fmt else None,
         keep_reports=False, reader=args.reader, encoding=args.encoding,
         max_bytes=args.max_bytes, config=load_config(getattr(args, "config", None)),
         plugins=tuple(getattr(args, "plugins", None) or ()),
     )
+    log.info("%d reports found in %s", len(inputs), ", ".join(args.input))
     bar = ProgressBar(len(inputs)) if wants_progress(args.quiet) else None
     summary = Summary(total=len(inputs))
     finished = 0
@@ -128,7 +141,7 @@ def run_batch(args: argparse.Namespace, engine: Engine,
     try:
         results = run(inputs, outputs, options, engine=engine, jobs=args.jobs, on_done=on_done)
         if dataset:
-            with dataset_writer(dataset) as stream:
+            with dataset_writer(dataset, fmt) as stream:
                 for result in results:
                     stream.write(result.data)
                     summary.add(result)
@@ -144,10 +157,8 @@ def run_batch(args: argparse.Namespace, engine: Engine,
         raise
     if bar is not None:
         bar.close()
-    print_summary(summary, time.monotonic() - start, quiet=args.quiet, dataset=dataset,
-                  outdir=args.output)
-    if dataset:
-        warn_shared_ids([i.path for i in inputs])
+    print_summary(summary, time.monotonic() - start, quiet=args.quiet,
+                  dataset="standard output" if dataset == STDOUT else dataset, outdir=outdir)
     return EXIT_SOME_FAILED if summary.failed else 0
 
 
@@ -173,15 +184,3 @@ def print_summary(summary: Summary, elapsed: float, *, quiet: bool = False,
             reason = result.error.format() if result.error else result.path
             print(f"  {reason}", file=stream)
 
-
-def warn_shared_ids(paths: Sequence[str], stream: TextIO | None = None) -> None:
-    """The dataset tells reports apart by report_id (the file name stem): say if two share one."""
-    from .pipeline import report_id_for
-
-    counts = Counter(report_id_for(p) for p in paths)
-    shared = sorted(rid for rid, n in counts.items() if n > 1)
-    if shared:
-        example = ", ".join(repr(s) for s in shared[:3])
-        print(f"gongkai: warning: {len(shared)} report ids are shared by several inputs "
-              f"({example}{', ...' if len(shared) > 3 else ''}); in the dataset their rows "
-              "differ only by position", file=stream or sys.stderr)

@@ -15,6 +15,7 @@ Options given on the command line override the file.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -101,6 +102,7 @@ def load_config(path: str | os.PathLike | None = None, *, search: bool = True) -
             f"unknown section [{unknown[0]}] (known: {', '.join(SECTIONS)})", path=str(p),
             line=_line_of(p, unknown[0]),
         )
+    logging.getLogger("gongkai").info("configuration: %s", p)
     return Config(path=str(p), data=data)
 
 

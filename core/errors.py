@@ -28,7 +28,9 @@ class GongkaiError(Exception):
         return self
 
     def format(self) -> str:
-        where = self.path or "<input>"
+        """``file:line: message``; an error of no file (a usage error, which names the option
+        itself) is ``gongkai: message``."""
+        where = self.path or ("<input>" if self.line else "gongkai")
         if self.line:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"
@@ -69,3 +71,13 @@ class OutputError(GongkaiError):
 
 class UsageError(GongkaiError):
     """The caller asked for something that does not exist (unknown format, reader...)."""
+
+
+class UnknownCodeError(UsageError, LookupError):
+    """A table, row or column code that gongkai does not know (a typo): the message names the
+    nearest known code (docs/codes.md lists them)."""
+
+
+class MissingTableError(GongkaiError, LookupError):
+    """The report has no table of that (known) code: the source lacks it or it could not be
+    read. ``report.get_table(code)`` returns None instead."""

@@ -35,6 +35,7 @@ import attrs
 from .codes import Codes, TableCodes, load_codes
 from .errors import ConfigError
 from .labels import LEVELS, LabelIndex, contains_marker, label_keys
+from .model import note_extra_rows
 from .tomlcompat import tomllib
 
 SHAPES = ("rows", "grid")
@@ -71,6 +72,11 @@ class Layout:
     #: Breaks ties between layouts that fit a table equally well: higher wins.
     priority: int = 0
     description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        # A variant's row codes are codes too, once its layout exists: asking a table for one
+        # (a rule of the variant's plugin, on a table another layout read) is not a typo.
+        note_extra_rows(self.table, (r.code for r in self.extra_rows))
 
     def row(self, code: str) -> RowLayout | None:
         for r in self.rows:

@@ -17,11 +17,36 @@ from functools import cached_property
 
 import attrs
 
+from .errors import MissingTableError, UnknownCodeError
+
 #: Version of the model and of every output derived from it. Bump the minor version when
 #: fields are added, the major version when a field changes meaning or disappears.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "2.0"
 
 Number = int | float
+
+
+#: Row codes the layouts made in this process add to a table (variants' extra rows).
+_EXTRA_ROWS: dict[str, set[str]] = {}
+
+
+def note_extra_rows(table: str, codes) -> None:
+    """Make a variant's extra row codes known: ``Table.cell`` takes them without an error."""
+    _EXTRA_ROWS.setdefault(table, set()).update(codes)
+
+
+def _unknown(what: str, code: str, known) -> UnknownCodeError:
+    from .suggest import did_you_mean
+
+    return UnknownCodeError(f"{what} {code!r}{did_you_mean(code, known)}; see docs/codes.md")
+
+
+def _check_table_code(code: str) -> None:
+    from .codes import load_codes
+
+    tables = load_codes().table_codes
+    if code not in tables:
+        raise _unknown("no table code", code, tables)
 
 
 class Status(str, enum.Enum):
@@ -125,7 +150,35 @@ class Table:
         return {(c.row, c.column): c for c in self.cells}
 
     def cell(self, row: str, column: str) -> Cell | None:
-        return self._by_address.get((row, column))
+        """The cell at ``(row, column)``; None when the table's template has no such cell.
+
+        A row or column code that is neither in the codes nor in this table raises
+        :class:`gongkai.errors.UnknownCodeError` naming the nearest code.
+        """
+        found = self._by_address.get((row, column))
+        if found is None:
+            self._check_codes(row, column)
+        return found
+
+    @cached_property
+    def _known(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The row and column codes this table may have: the codes' and its own (a variant's)."""
+        from .codes import load_codes
+
+        codes = load_codes()
+        rows, columns = set(map(_ROW, self.cells)), set(map(_COLUMN, self.cells))
+        rows.update(_EXTRA_ROWS.get(self.code, ()))
+        if self.code in codes.table_codes:
+            t = codes.table(self.code)
+            rows.update(r.code for r in t.rows)
+            columns.update(c.code for c in t.columns)
+        return frozenset(rows), frozenset(columns)
+
+    def _check_codes(self, row: str, column: str) -> None:
+        rows, columns = self._known
+        for kind, code, known in (("row", row, rows), ("column", column, columns)):
+            if code not in known:
+                raise _unknown(f"table {self.code!r} has no {kind} code", code, known)
 
     def addresses(self) -> tuple[tuple[str, str], ...]:
         """``(row, column)`` of every cell, in order: the table's shape."""
@@ -176,7 +229,8 @@ class Diagnostic:
 
 @attrs.frozen
 class Metadata:
-    #: Stable id: the input's file name stem, or a hash of the text when there is no file.
+    #: Stable id, unique within a dataset: the input's path relative to the input root without
+    #: its extension (``hongze/2024``), or ``sha1-`` and a hash of the text when there is no file.
     report_id: str
     title: str = ""
     agency: str = ""
@@ -188,6 +242,10 @@ class Metadata:
     #: ISO date of the signature line, when there is one.
     signed: str = ""
     source_path: str = ""
+    #: The input's path relative to the input root (a batch's directory or pattern), with
+    #: ``/`` separators; its file name when converted alone; empty for text. A dataset's
+    #: ``source`` column.
+    source: str = ""
     #: ``simplified`` or ``traditional``: the script the source is written in.
     script: str = "simplified"
     encoding: str = "utf-8"
@@ -205,16 +263,41 @@ class Report:
     diagnostics: tuple[Diagnostic, ...] = ()
     schema_version: str = SCHEMA_VERSION
 
-    def table(self, code: str) -> Table | None:
+    def get_table(self, code: str) -> Table | None:
+        """The table of ``code``, or None when the report has none (an unknown code raises
+        :class:`gongkai.errors.UnknownCodeError`)."""
         for t in self.tables:
             if t.code == code:
                 return t
+        _check_table_code(code)
         return None
+
+    def table(self, code: str) -> Table:
+        """The table of ``code``; :class:`gongkai.errors.MissingTableError` when the report has
+        none (see :meth:`get_table`), UnknownCodeError for a code gongkai does not know."""
+        found = self.get_table(code)
+        if found is None:
+            have = ", ".join(t.code for t in self.tables) or "none"
+            raise MissingTableError(f"the report has no table {code!r} (its tables: {have})")
+        return found
 
     def cells(self) -> Iterator[Cell]:
         for t in self.tables:
             yield from t.cells
 
     def cell(self, table: str, row: str, column: str) -> Cell | None:
-        t = self.table(table)
+        """The cell at ``(table, row, column)``, or None when the report has none there;
+        unknown codes raise UnknownCodeError."""
+        t = self.get_table(table)
         return None if t is None else t.cell(row, column)
+
+    def value(self, table: str, row: str, column: str) -> Number | None:
+        """The value of that cell, or None (an empty cell, or no such cell in the report)."""
+        c = self.cell(table, row, column)
+        return None if c is None else c.value
+
+    def to_frame(self):
+        """The report's cells as a pandas DataFrame (needs pandas): :func:`gongkai.to_pandas`."""
+        from .parquet import to_pandas
+
+        return to_pandas(self)

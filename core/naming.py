@@ -218,3 +218,68 @@ def output_names(inputs: Sequence[Input], extension: str) -> list[str]:
         seen.add(_key(name))
         names[i] = name
     return names
+
+
+# -- report ids -------------------------------------------------------------------------------
+
+
+def file_name_text(name: str) -> str:
+    """A file name as text that encodes: undecodable bytes become U+FFFD, composed as NFC."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return unicodedata.normalize("NFC", name)
+
+
+def id_of(rel: str) -> str:
+    """The report id of a relative name: the name without its last extension.
+
+    ``crawl/hongze/2024.txt`` found under ``crawl`` is ``hongze/2024``; ``hongze.2023.txt`` is
+    ``hongze.2023`` (only the extension goes, so names differing after a first dot stay apart).
+    """
+    rel = file_name_text(rel).replace("\\", "/").strip("/")
+    head, _, name = rel.rpartition("/")
+    stem = os.path.splitext(name)[0] or name
+    return f"{head}/{stem}" if head else stem
+
+
+def report_ids(inputs: Sequence[Input]) -> list[str]:
+    """A distinct, stable report id for each input, in order (docs/codes.md, report identity).
+
+    The id is the relative name without its extension. Inputs that would share one (``a.txt``
+    and ``a.html``; the same relative name under two roots) take, in turn until they differ:
+    the relative name with its extension, the path as given, and that path with a short hash
+    of the absolute path. An id met by such a fallback stays with the input that had it
+    first. All of it depends on the inputs alone, so every run gives the same ids.
+    """
+    def given(i: Input) -> str:
+        return file_name_text(i.path).replace(os.sep, "/")
+
+    def hashed(i: Input) -> str:
+        digest = hashlib.sha1(os.path.abspath(i.path).encode("utf-8", "surrogateescape"))
+        return f"{given(i)}~{digest.hexdigest()[:HASH_CHARS]}"
+
+    steps = (lambda i: id_of(i.rel), lambda i: file_name_text(i.rel), given, hashed)
+    level = [0] * len(inputs)
+    ids = [steps[0](i) for i in inputs]
+    while True:
+        groups: dict[str, list[int]] = {}
+        for k, rid in enumerate(ids):
+            groups.setdefault(rid, []).append(k)
+        moved = False
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            lowest = min(level[k] for k in members)
+            first = [k for k in members if level[k] == lowest]
+            keep = first[0] if len(first) == 1 else None
+            for k in members:
+                if k != keep and level[k] < len(steps) - 1:
+                    level[k] += 1
+                    ids[k] = steps[level[k]](inputs[k])
+                    moved = True
+        if not moved:
+            return ids
+
+
+def source_names(inputs: Sequence[Input]) -> list[str]:
+    """The ``source`` column of each input: its relative name, as text."""
+    return [file_name_text(i.rel).replace("\\", "/") for i in inputs]

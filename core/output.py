@@ -19,8 +19,10 @@ from .errors import OutputError
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike, *, newline: str | None = "") -> Iterator[TextIO]:
-    """Open a UTF-8 text stream whose content replaces ``path`` only on success."""
+def atomic_writer(path: str | os.PathLike, *, newline: str | None = "",
+                  binary: bool = False) -> Iterator[TextIO]:
+    """Open a UTF-8 text stream (``binary``: a byte stream) whose content replaces ``path``
+    only on success."""
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
@@ -34,7 +36,7 @@ def atomic_writer(path: str | os.PathLike, *, newline: str | None = "") -> Itera
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         # A device or a pipe (-o /dev/stdout): written in place. Renaming a file over it
         # would replace the device node itself, not write to it.
-        with _stream_errors(path), open(path, "w", encoding="utf-8", newline=newline) as out:
+        with _stream_errors(path), _open(path, binary, newline) as out:
             yield out
         return
     try:
@@ -42,7 +44,7 @@ def atomic_writer(path: str | os.PathLike, *, newline: str | None = "") -> Itera
     except OSError as exc:
         raise OutputError(f"cannot write here: {_reason(exc)}", path=path) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as stream:
+        with _open(fd, binary, newline) as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
@@ -56,6 +58,12 @@ def atomic_writer(path: str | os.PathLike, *, newline: str | None = "") -> Itera
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write: {_reason(exc)}", path=path) from None
         raise
+
+
+def _open(file: str | int, binary: bool, newline: str | None):
+    if binary:
+        return open(file, "wb")
+    return open(file, "w", encoding="utf-8", newline=newline)
 
 
 @contextlib.contextmanager

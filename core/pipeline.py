@@ -8,10 +8,11 @@ so it can be mapped over a corpus by any scheduler (see docs/python.md).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 from weakref import WeakKeyDictionary
 
 from .codes import load_codes
@@ -22,11 +23,15 @@ from .errors import GongkaiError, InputError, NotAReportError, PluginError, Usag
 from .interpret import Interpreter, LayoutChoice, RawText
 from .metadata import find_metadata
 from .model import Metadata, Report
+from .naming import file_name_text, id_of
 from .normalize import normalize
 from .parse import parse
 from .plugin_types import ReadOptions, Source
+from .suggest import did_you_mean
 from .tabulate import tabulate
 from .validate import validate
+
+log = logging.getLogger("gongkai")
 
 #: Inputs larger than this are refused (override with max_bytes= or --max-bytes).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -54,7 +59,8 @@ def choose_reader(engine: Engine, head: bytes, filename: str = "",
         found = engine.registry.get("readers", name)
         if found is None:
             known = ", ".join(sorted(c.name for c in engine.readers())) or "none"
-            raise UsageError(f"unknown reader {name!r} (available: {known})")
+            hint = did_you_mean(name, [c.name for c in engine.readers()])
+            raise UsageError(f"--from: unknown reader {name!r}{hint} (available: {known})")
         return found
     best, best_score = None, 0.0
     for contribution in sorted(engine.readers(), key=lambda c: c.name):
@@ -101,7 +107,7 @@ def read(data: bytes, *, engine: Engine, filename: str = "", reader: str | None 
 
 
 def build(source: Source, *, engine: Engine, report_id: str, source_path: str = "",
-          reader: str = "") -> Report:
+          reader: str = "", relative: str = "") -> Report:
     """Normalize, parse and interpret a read Source into a Report (not yet validated)."""
     text, facts = normalize(source.text, [(c.item, c.plugin) for c in engine.normalizers()])
     interp = interpreter(engine)
@@ -125,6 +131,7 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
         published=found.published,
         signed=found.signed,
         source_path=source_path,
+        source=relative,
         script=facts.get("script", "simplified"),
         encoding=source.encoding,
         reader=reader,
@@ -141,25 +148,36 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
 
 
 def report_id_for(path: str | os.PathLike | None, text: str = "") -> str:
-    """The file name stem, or ``sha1-`` and the start of the text's hash when there is no file."""
+    """The file name without its extension (a batch uses the path relative to its root: see
+    :func:`gongkai.naming.report_ids`), or ``sha1-`` and the start of the text's hash when
+    there is no file."""
     if path:
-        return Path(path).stem.split(".")[0] or Path(path).name
+        return id_of(os.path.basename(os.fspath(path)) or os.fspath(path))
     return "sha1-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = None,
                   reader: str | None = None, encoding: str | None = None,
-                  report_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                  config: Config | None = None) -> Report:
+                  report_id: str | None = None, source: str | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES, config: Config | None = None) -> Report:
     engine = engine or default_engine()
     if len(data) > _check_limit(max_bytes):
         raise InputError(_too_large(len(data), max_bytes))
-    source, reader_name = read(data, engine=engine, filename=filename, reader=reader,
-                               encoding=encoding)
-    report_id = report_id or report_id_for(filename, source.text)
-    report = build(source, engine=engine, report_id=report_id, source_path=filename,
-                   reader=reader_name)
-    return validate(report, engine=engine, config=config)
+    text, reader_name = read(data, engine=engine, filename=filename, reader=reader,
+                             encoding=encoding)
+    report_id = report_id or report_id_for(filename, text.text)
+    if source is None:  # the file's name: its path relative to where it is
+        source = file_name_text(os.path.basename(filename)) if filename else ""
+    log.info("%s: read by the %s reader (%s)", filename or "<text>", reader_name,
+             text.encoding)
+    report = build(text, engine=engine, report_id=report_id, source_path=filename,
+                   reader=reader_name, relative=source)
+    report = validate(report, engine=engine, config=config)
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("%s: report %s, tables %s, %d cells, %d diagnostics", filename or "<text>",
+                  report.metadata.report_id, report.metadata.templates,
+                  sum(len(t.cells) for t in report.tables), len(report.diagnostics))
+    return report
 
 
 def _check_limit(max_bytes: int) -> int:
@@ -206,30 +224,71 @@ def convert_file(path: str | os.PathLike, **options) -> Report:
         raise InputError("not a valid file name", path=repr(path)) from None
     try:
         return convert_bytes(data, filename=path, **options)
+    except UsageError:  # a wrong argument (--from NAME), not this file's fault
+        raise
     except GongkaiError as exc:
         raise exc.located(path) from None
 
 
+#: How errors of a report read from standard input name it.
+STDIN_NAME = "<stdin>"
+
+
+def convert_stdin(stream: BinaryIO | None = None, **options) -> Report:
+    """Convert the report on standard input (``gongkai convert -``), or read from ``stream``.
+
+    Its id is ``sha1-`` and the start of the text's hash, as for text; errors name it
+    ``<stdin>``.
+    """
+    stream = stream if stream is not None else sys.stdin.buffer
+    limit = _check_limit(options.get("max_bytes", DEFAULT_MAX_BYTES))
+    data = stream.read(limit + 1)
+    try:
+        if len(data) > limit:
+            raise InputError(_too_large(None, limit))
+        return convert_bytes(data, **options)
+    except GongkaiError as exc:
+        raise exc.located(STDIN_NAME) from None
+
+
 def convert_text(text: str, *, engine: Engine | None = None, report_id: str | None = None,
-                 reader: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
-    """Convert a report given as text (pipe text or any shape a reader accepts)."""
+                 reader: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 source: str = "") -> Report:
+    """Convert a report given as text (pipe text or any shape a reader accepts).
+
+    ``source``: where the text came from, for the dataset's ``source`` column.
+    """
     return convert_bytes(text.encode("utf-8"), engine=engine, reader=reader,
-                         report_id=report_id or report_id_for(None, text), max_bytes=max_bytes)
+                         report_id=report_id or report_id_for(None, text), max_bytes=max_bytes,
+                         source=source)
 
 
 def convert(source: str | os.PathLike, **options) -> Report:
     """Convert a report given as a path or as its text.
 
-    A ``str`` is a path when it names an existing file and has no line break; otherwise it is
-    the report's text. Use :func:`convert_file` or :func:`convert_text` to say which.
+    A ``str`` is a path when it has no line break and names an existing file, or ends in an
+    extension a reader takes (``.txt``, ``.html``...) or has a path separator and no ``<``
+    (so a mistyped name is "no such file", not "not a report"); otherwise it is the report's
+    text. Use :func:`convert_file` or :func:`convert_text` to say which.
     """
     if isinstance(source, os.PathLike):
         return convert_file(source, **options)
     if isinstance(source, str):
-        if "\n" not in source and len(source) < 4096 and os.path.isfile(source):
-            return convert_file(source, **options)
+        if "\n" not in source and len(source) < 4096 and (
+                os.path.isfile(source) or _looks_like_a_path(source, options.get("engine"))):
+            return convert_file(source, **options)  # a missing one: "no such file"
         return convert_text(source, **options)
     raise TypeError(f"convert() takes a path or text, not {type(source).__name__}")
+
+
+def _looks_like_a_path(text: str, engine: Engine | None) -> bool:
+    if "<" in text or not text.strip():
+        return False
+    if "/" in text or os.sep in text:
+        return True
+    from .naming import reader_extensions
+
+    return os.path.splitext(text)[1].lower() in reader_extensions(engine or default_engine())
 
 
 # -- write -----------------------------------------------------------------------------------
@@ -239,7 +298,8 @@ def writer_for(engine: Engine, name: str) -> Contribution:
     found = engine.registry.get("writers", name)
     if found is None:
         known = ", ".join(sorted(c.name for c in engine.writers())) or "none"
-        raise UsageError(f"unknown output format {name!r} (available: {known})")
+        hint = did_you_mean(name, [c.name for c in engine.writers()])
+        raise UsageError(f"--to: unknown output format {name!r}{hint} (available: {known})")
     return found
 
 
@@ -250,7 +310,8 @@ def _checked_options(contribution: Contribution, options: Mapping[str, str] | No
     unknown = sorted(set(options) - known)
     if unknown:
         raise UsageError(
-            f"format {contribution.name!r} has no option {unknown[0]!r}"
+            f"-O: format {contribution.name!r} has no option {unknown[0]!r}"
+            + did_you_mean(unknown[0], known)
             + (f" (options: {', '.join(sorted(known))})" if known else " (it takes no options)")
         )
     return options
@@ -320,6 +381,8 @@ def write_file(report: Report, to: str, path: str | os.PathLike, *,
         with atomic_writer(target) as stream:
             _run_writer(contribution, f" writing {companion}", lambda p=produce, s=stream: p(s))
         written.append(target)
+    for done in written:
+        log.info("wrote %s", done)
     return written
 
 

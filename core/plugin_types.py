@@ -166,6 +166,9 @@ class Writer:
     #: metadata, for instance). ``output_name`` is the output's file name, or "" when the
     #: output is a stream; a writer that needs a file then raises UsageError saying so.
     companions: Companions | None = None
+    #: Other file extensions of the output, each with the options it implies: ``-o x.nt``
+    #: (``{".nt": {"format": "nt"}}``) picks this writer with those options.
+    extra_extensions: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
         check_name("writer", self.name)

@@ -76,17 +76,21 @@ def _pattern(values: list[str]) -> str:
 
 #: The tidy table's column names, in contract order.
 COLUMNS = ("report_id", "table", "row", "column", "value", "unit", "raw", "status", "line")
-#: The columns that identify a row of the tidy table.
+#: A dataset of many reports: the same columns and the input's relative path (schema 2.0).
+DATASET_COLUMNS = (*COLUMNS, "source")
+#: The columns that identify a row of the tidy table (report_id is unique within a dataset).
 PRIMARY_KEY = ("report_id", "table", "row", "column")
 
 
 @cache
-def tidy_columns() -> tuple[TidyColumn, ...]:
-    """The tidy table's columns with their types (built on first use: it reads the codes)."""
+def tidy_columns(dataset: bool = False) -> tuple[TidyColumn, ...]:
+    """The tidy table's columns with their types (built on first use: it reads the codes);
+    with ``dataset``, also the ``source`` column a dataset of many reports has."""
     codes = load_codes()
     columns = (
         TidyColumn("report_id", "string", True,
-                   "Stable id of the report: the input's file name up to its first dot."),
+                   "Stable id of the report, unique within a dataset: the input's path "
+                   "relative to the input root without its extension (docs/codes.md)."),
         TidyColumn("table", {"base": "string", "format": _pattern(list(codes.table_codes))},
                    True, "Table code (docs/codes.md)."),
         TidyColumn("row", "string", True, "Row code within the table (docs/codes.md)."),
@@ -103,6 +107,9 @@ def tidy_columns() -> tuple[TidyColumn, ...]:
                    "1-based line of the cell in the input; 0 when the input has no lines."),
     )
     assert tuple(c.name for c in columns) == COLUMNS
+    if dataset:
+        columns += (TidyColumn("source", "string", True,
+                               "The input's path relative to the input root, / separated."),)
     return columns
 
 
@@ -141,10 +148,12 @@ def tidy_rows(report: Report) -> Iterator[tuple[str, ...]]:
     return (cell_row(rid, cell) for cell in report.cells())
 
 
-def tidy_csv(report: Report, tables: Collection[str] | None = None) -> str:
+def tidy_csv(report: Report, tables: Collection[str] | None = None, *,
+             source: bool = False) -> str:
     """The report's tidy rows as CSV text without the header: what :class:`CsvRows` writes.
 
-    ``tables``: only the cells of these table codes. This is the dataset's hot path, so the
+    ``tables``: only the cells of these table codes. ``source``: end each row with the
+    report's ``metadata.source`` (a dataset's row). This is the dataset's hot path, so the
     rows are formatted straight from the cells and the whole text is checked at once: when it
     holds no quote or carriage return and exactly one line break and eight commas a row, no
     field held anything the csv module would quote. Else each row that holds one of those
@@ -162,24 +171,29 @@ def tidy_csv(report: Report, tables: Collection[str] | None = None) -> str:
         for c in cells
     ]
     text = "\n".join(lines) + "\n"
-    if (text.count(",") == 8 * len(lines) and text.count("\n") == len(lines)
+    if not (text.count(",") == 8 * len(lines) and text.count("\n") == len(lines)
             and '"' not in text and "\r" not in text):
-        return text
-    out = CsvRows(io.StringIO())
-    for i, line in enumerate(lines):
-        if line.count(",") != 8 or '"' in line or "\n" in line or "\r" in line:
-            lines[i] = out.format_row(cell_row(rid, cells[i]))
-    return "\n".join(lines) + "\n"
+        out = CsvRows(io.StringIO())
+        for i, line in enumerate(lines):
+            if line.count(",") != 8 or '"' in line or "\n" in line or "\r" in line:
+                lines[i] = out.format_row(cell_row(rid, cells[i]))
+        text = "\n".join(lines) + "\n"
+    if source:  # the same field on every row: formatted once
+        end = "," + CsvRows(io.StringIO()).format_row(("", report.metadata.source))[1:]
+        text = text.replace("\n", end + "\n") if len(lines) == text.count("\n") else (
+            "\n".join(line + end for line in lines) + "\n")
+    return text
 
 
-def csvw_metadata(url: str, *, title: str = "") -> dict[str, Any]:
+def csvw_metadata(url: str, *, title: str = "", dataset: bool = False) -> dict[str, Any]:
     """CSVW metadata (W3C *Metadata Vocabulary for Tabular Data*) for a tidy CSV at ``url``.
 
     ``url`` is the CSV's location relative to the metadata file (its file name when the two
-    sit side by side, as ``csv-metadata.json`` does).
+    sit side by side, as ``csv-metadata.json`` does). ``dataset``: a dataset of many reports
+    (``--dataset FILE.csv``), which has the ``source`` column too.
     """
     columns = []
-    for c in tidy_columns():
+    for c in tidy_columns(dataset):
         column: dict[str, Any] = {"name": c.name, "titles": c.name, "datatype": c.datatype,
                                   "required": c.required, "dc:description": c.description}
         columns.append(column)

@@ -46,7 +46,7 @@ _last_grid: dict[str, tuple[object, _Grid]] = {}
 
 def _grid(report: Report, code: str) -> _Grid | None:
     # A corpus repeats a few table shapes: one grid per shape, whose equations are made once.
-    table = report.table(code)
+    table = report.get_table(code)
     if table is None:
         return None
     last = _last_grid.get(code)

@@ -40,7 +40,7 @@ def counts_rule(table: str, description: str) -> Rule:
     kinds = {c.code: c.kind for c in load_codes().table(table).columns}
 
     def check(report: Report) -> Iterator[Diagnostic]:
-        t = report.table(table)
+        t = report.get_table(table)
         for cell in t.cells if t is not None else ():
             value = cell.value
             # Most cells hold a whole number not below 0: nothing to check, nothing looked up.

@@ -274,6 +274,7 @@ def gongkai_add_writers(register):
         extension=".ttl",
         media_type="text/turtle",
         write=write,
+        extra_extensions={".jsonld": {"format": "json-ld"}, ".nt": {"format": "nt"}},
         options=(
             WriterOption("format", "turtle, json-ld or nt (N-Triples)", "turtle"),
             WriterOption("base", "IRI under which reports, code lists and properties are "

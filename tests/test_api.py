@@ -29,7 +29,8 @@ def test_report_is_frozen_and_navigable():
     assert isinstance(cell, gongkai.Cell) and cell.ref == gongkai.CellRef(
         "proactive", "licensing", "change")
     assert report.table("requests").value("new", "total") == 0
-    assert report.table("nonexistent") is None
+    with pytest.raises(gongkai.UnknownCodeError, match="nonexistent"):
+        report.table("nonexistent")
 
 
 def test_dumps_and_write(tmp_path):

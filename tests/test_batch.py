@@ -168,7 +168,8 @@ def test_a_directory_is_converted_file_by_file(corpus, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["convert", str(corpus), "-o", str(out), "--to", "csv", "-j", "1"]) == 0
     assert tree(out) == ["a.csv", "site1/b.csv", "site1/deep/c.csv", "site2/d.csv"]
-    expected = gongkai.dumps(gongkai.convert(corpus / "site1" / "b.txt"), "csv")
+    expected = gongkai.dumps(gongkai.convert_file(corpus / "site1" / "b.txt",
+                                                  report_id="site1/b"), "csv")
     assert (out / "site1" / "b.csv").read_text(encoding="utf-8") == expected
     err = capsys.readouterr().err
     assert "4 reports: 4 converted" in err and "0 failed" in err
@@ -247,11 +248,11 @@ def test_ctrl_c_leaves_only_whole_files_and_the_run_resumes(corpus, tmp_path, ca
     real = batch.convert_one
     calls = []
 
-    def interrupted(path, output, options, engine):
+    def interrupted(path, output, options, engine, ident=None):
         calls.append(path)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real(path, output, options, engine)
+        return real(path, output, options, engine, ident)
 
     monkeypatch.setattr(batch, "convert_one", interrupted)
     code = main(["convert", str(corpus), "-o", str(out), "--to", "csv", "--dataset",

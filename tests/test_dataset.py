@@ -9,16 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
+import attrs
 import pytest
 
 import gongkai
 from gongkai import batch
 from gongkai.cli import main
 from gongkai.dataset import csv_file_chunk, dataset_format, jsonl_chunk, report_chunk
-from gongkai.tidy import COLUMNS, tidy_rows
+from gongkai.tidy import COLUMNS, DATASET_COLUMNS, tidy_rows
 
 from conftest import SEEDS
 
@@ -34,10 +34,18 @@ def corpus(tmp_path) -> Path:
     return root
 
 
+#: The corpus's inputs in path order, each with its report id and source.
+IDS = [("a/first.txt", "a/first"), ("a/second.txt", "a/second"), ("b.txt", "b"),
+       ("m.txt", "m"), ("z/last.txt", "z/last")]
+
+
 def expected_rows(corpus: Path) -> list[tuple[str, ...]]:
+    """Each report converted alone, given its id, with its source: the dataset's rows."""
     rows = []
-    for path in sorted(str(p) for p in corpus.rglob("*.txt")):
-        rows.extend(tidy_rows(gongkai.convert(path)))
+    for rel, rid in IDS:
+        if (corpus / rel).exists():
+            report = gongkai.convert_file(corpus / rel, report_id=rid)
+            rows.extend((*row, rel) for row in tidy_rows(report))
     return rows
 
 
@@ -50,10 +58,10 @@ def test_the_csv_dataset_is_every_cell_of_every_report_in_path_order(corpus, tmp
     dataset = tmp_path / "all.csv"
     assert main(["convert", str(corpus), "--dataset", str(dataset), "-q", "-j", "1"]) == 0
     rows = read_csv(dataset)
-    assert tuple(rows[0]) == COLUMNS  # the header once
+    assert tuple(rows[0]) == DATASET_COLUMNS == (*COLUMNS, "source")  # the header once
     assert [tuple(r) for r in rows[1:]] == expected_rows(corpus)
-    ids = list(dict.fromkeys(r[0] for r in rows[1:]))
-    assert ids == ["first", "second", "b", "m", "last"]
+    ids = list(dict.fromkeys((r[0], r[-1]) for r in rows[1:]))
+    assert ids == [(rid, rel) for rel, rid in IDS]
     assert sorted(tmp_path.iterdir()) == sorted([corpus, dataset])  # no temporary file left
 
 
@@ -71,16 +79,17 @@ def test_the_jsonl_dataset_has_the_same_cells_typed(corpus, tmp_path):
     rows = expected_rows(corpus)
     assert len(records) == len(rows)
     for record, row in zip(records, rows, strict=True):
-        assert tuple(record) == COLUMNS
+        assert tuple(record) == DATASET_COLUMNS
         assert record["value"] == (None if row[4] == "" else json.loads(row[4]))
         assert record["line"] == int(row[8])
         assert [record[k] for k in ("report_id", "table", "row", "column", "unit", "raw",
-                                    "status")] == [row[i] for i in (0, 1, 2, 3, 5, 6, 7)]
+                                    "status", "source")] == [row[i]
+                                                             for i in (0, 1, 2, 3, 5, 6, 7, 9)]
 
 
 def test_a_float_and_an_empty_value_in_json_lines():
-    rows = [("r", "t", "x", "y", "42780.5", "万元", "4.27805亿元", "ok", "3"),
-            ("r", "t", "x", "z", "", "", "", "empty", "0")]
+    rows = [("r", "t", "x", "y", "42780.5", "万元", "4.27805亿元", "ok", "3", "r.txt"),
+            ("r", "t", "x", "z", "", "", "", "empty", "0", "r.txt")]
     first, second = (json.loads(line) for line in jsonl_chunk(rows).splitlines())
     assert first["value"] == 42780.5 and first["line"] == 3
     assert second["value"] is None
@@ -98,6 +107,8 @@ def test_dataset_and_outputs_together_and_failures_left_out(corpus, tmp_path, ca
     rows = [tuple(r) for r in read_csv(dataset)[1:]]
     assert rows == expected_rows(corpus)  # every converted report, the broken one left out
     assert len(rows) == sum(len(read_csv(p)) - 1 for p in out.rglob("*.csv"))
+    # Each report's own file has the same id as its rows in the dataset.
+    assert read_csv(out / "a" / "first.csv")[1][0] == "a/first"
 
 
 def test_a_resumed_run_gives_the_same_dataset_from_the_kept_outputs(corpus, tmp_path, capsys,
@@ -151,29 +162,66 @@ def test_the_format_comes_from_the_extension(name, fmt):
 
 def test_another_extension_is_a_usage_error(corpus, tmp_path, capsys):
     assert main(["convert", str(corpus), "--dataset", str(tmp_path / "all.xlsx")]) == 2
-    assert ".csv or .jsonl" in capsys.readouterr().err
+    assert ".csv, .jsonl or .parquet" in capsys.readouterr().err
 
 
 def test_a_csv_part_not_written_by_gongkai_is_refused(tmp_path):
     part = tmp_path / "x.csv"
     part.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(ValueError):
-        csv_file_chunk(part, "csv")
+        csv_file_chunk(part, "csv", "x", "x.txt")
 
 
-def test_report_chunks_are_the_writers_rows():
+def test_a_kept_csv_output_of_another_report_id_is_not_reused(tmp_path):
+    """An output written with another id (an older version's) is converted again."""
+    report = gongkai.convert(SEEDS[0])
+    part = tmp_path / "x.csv"
+    part.write_text(gongkai.dumps(report, "csv"), encoding="utf-8")
+    assert csv_file_chunk(part, "csv", report.metadata.report_id, "s.txt").count("\n") == len(
+        list(report.cells()))
+    with pytest.raises(ValueError, match="not the tidy CSV"):
+        csv_file_chunk(part, "csv", "other", "s.txt")
+
+
+def test_report_chunks_are_the_writers_rows_and_the_source():
     report = gongkai.convert(SEEDS[0])
     text = gongkai.dumps(report, "csv")
-    assert report_chunk(report, "csv") == text.split("\n", 1)[1]
+    lines = text.split("\n", 1)[1].splitlines()
+    source = report.metadata.source
+    assert source == SEEDS[0].name
+    assert report_chunk(report, "csv").splitlines() == [f"{line},{source}" for line in lines]
     assert list(csv.reader(io.StringIO(report_chunk(report, "csv")))) == [
-        list(r) for r in tidy_rows(report)]
+        [*r, source] for r in tidy_rows(report)]
 
 
-def test_shared_report_ids_are_warned_about(tmp_path, capsys):
+@pytest.mark.parametrize("source", ["a,b/c.txt", 'say "x".txt', "line\nbreak.txt", "", "简体.txt"])
+def test_a_source_that_needs_quoting_is_quoted(source):
+    report = gongkai.convert(SEEDS[0])
+    report = attrs.evolve(report, metadata=attrs.evolve(report.metadata, source=source))
+    rows = list(csv.reader(io.StringIO(report_chunk(report, "csv"))))
+    assert rows == [[*r, source] for r in tidy_rows(report)]
+
+
+def test_same_named_reports_in_two_folders_have_distinct_ids(tmp_path):
+    for d in ("a", "b"):
+        (tmp_path / "crawl" / d).mkdir(parents=True)
+        (tmp_path / "crawl" / d / "2024.txt").write_bytes(SEEDS[0].read_bytes())
+    dataset = tmp_path / "all.csv"
+    assert main(["convert", str(tmp_path / "crawl"), "--dataset", str(dataset), "-q",
+                 "-j", "1"]) == 0
+    keys = {(r[0], r[-1]) for r in read_csv(dataset)[1:]}
+    assert keys == {("a/2024", "a/2024.txt"), ("b/2024", "b/2024.txt")}
+
+
+def test_the_same_relative_name_under_two_roots_gets_distinct_ids(tmp_path):
     for d in ("a", "b"):
         (tmp_path / d).mkdir()
         (tmp_path / d / "report.txt").write_bytes(SEEDS[0].read_bytes())
+    dataset = tmp_path / "all.csv"
     assert main(["convert", str(tmp_path / "a"), str(tmp_path / "b"), "--dataset",
-                 str(tmp_path / "all.csv"), "-q", "-j", "1"]) == 0
-    assert "report ids are shared" in capsys.readouterr().err
-    assert os.path.exists(tmp_path / "all.csv")
+                 str(dataset), "-q", "-j", "1"]) == 0
+    rows = read_csv(dataset)[1:]
+    ids = list(dict.fromkeys(r[0] for r in rows))
+    assert len(ids) == 2 and all(i.endswith("report.txt") for i in ids)
+    # The primary key (report_id, table, row, column) is unique across the dataset.
+    assert len({tuple(r[:4]) for r in rows}) == len(rows)

@@ -8,8 +8,12 @@ that changes without its documentation fails here. docs/codes.md's table is gene
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import attrs
@@ -66,7 +70,7 @@ def test_every_hook_is_documented_with_its_exact_signature():
     pages = sections(read("hooks.md"))
     for name in hookspecs.hook_names():
         assert name in pages, f"docs/hooks.md has no section '## `{name}`'"
-        assert f"```python\n{hook_signature(name)}\n```" in pages[name], (
+        assert f"```python\ndef {hook_signature(name)}: ...\n```" in pages[name], (
             f"docs/hooks.md: the section of {name} must show its signature exactly: "
             f"{hook_signature(name)}")
 
@@ -259,3 +263,167 @@ def test_the_index_links_every_page():
     for page in DOCS.glob("*.md"):
         if page.name != "index.md":
             assert f"({page.name}" in index, f"docs/index.md does not link {page.name}"
+
+
+# -- every code block runs ------------------------------------------------------------------------
+#
+# Every ```python block of README.md and docs/*.md runs here, the blocks of one page in order in
+# one namespace (a later block uses what an earlier one defined), in a temporary directory that
+# holds what the pages' examples name. The documented setup of a fragment, given to every page:
+#
+# * files: `report.txt` (examples/reports/hongze-2023.pdf.txt, the bundled example with
+#   numbers and findings), `examples/reports/` (a copy) and `crawl/<agency>/<year>.txt` (the
+#   bundled examples, a small corpus);
+# * names: `gongkai`, `path = "report.txt"`, `text` and `data` (its text and bytes) and
+#   `report = gongkai.convert("report.txt")`; `__name__` is "__main__" and `__file__` a file
+#   in that directory;
+# * an expression statement ending in `# -> VALUE` must give a value whose repr is VALUE;
+# * an HTML comment on the line before a block changes how it runs:
+#   `<!-- docs-test: module NAME -->` runs it as the module NAME (importable by the later
+#   blocks, its names also given to them); `<!-- docs-test: compile-only: WHY -->` only
+#   compiles it (a block that needs what a test cannot have: a Spark cluster, a package's own
+#   resources) and must say why.
+# Non-Python blocks are fenced as what they are (sh, toml, json, text); a block of a bare
+# fence is text.
+
+EXAMPLES = ROOT / "examples" / "reports"
+FIRST_EXAMPLE = EXAMPLES / "hongze-2023.pdf.txt"
+CRAWL = {"hongze/2023.txt": "hongze-2023.pdf.txt", "zhumadian/2019.txt": "zhumadian-ggzy-2019.txt",
+         "tianshui/2023.txt": "tianshui-ggzy-2023.traditional.txt"}
+PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+_BLOCK = re.compile(r"(?:^<!-- docs-test: (?P<mode>[^>]*?) -->\n)?^```(?P<lang>[^\n`]*)\n"
+                    r"(?P<code>.*?)^```$", re.S | re.M)
+_RESULT = re.compile(r"^(?P<expr>\S.*?)\s+# -> (?P<value>.+)$")
+_ANNOTATIONS = __import__("__future__").annotations.compiler_flag
+
+
+@attrs.frozen
+class Block:
+    page: str
+    line: int
+    lang: str
+    mode: str
+    code: str
+
+
+def blocks(page: Path) -> list[Block]:
+    text = page.read_text("utf-8")
+    return [Block(page.name, text[:m.start("code")].count("\n") + 1, m["lang"].strip(),
+                  (m["mode"] or "").strip(), m["code"]) for m in _BLOCK.finditer(text)]
+
+
+def checked(code: str) -> str:
+    """The block with each ``EXPR  # -> VALUE`` line made a check of EXPR's repr."""
+    out = []
+    for number, line in enumerate(code.splitlines(), 1):
+        m = _RESULT.match(line)
+        out.append(f"__expect__(({m['expr']}), {m['value']!r}, {number})" if m else line)
+    return "\n".join(out) + "\n"
+
+
+def _expect(value, expected: str, line: int) -> None:
+    assert repr(value) == expected, f"line {line}: gives {value!r}, the page says {expected}"
+
+
+def setup_directory(where: Path) -> dict:
+    """The documented setup: files in ``where`` and the names every page starts with."""
+    import shutil
+
+    shutil.copyfile(FIRST_EXAMPLE, where / "report.txt")
+    shutil.copytree(EXAMPLES, where / "examples" / "reports")
+    for rel, name in CRAWL.items():
+        (where / "crawl" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(EXAMPLES / name, where / "crawl" / rel)
+    return {"__name__": "__main__", "__file__": str(where / "block.py"),
+            "__expect__": _expect, "gongkai": gongkai,
+            "path": "report.txt", "text": (where / "report.txt").read_text("utf-8"),
+            "data": (where / "report.txt").read_bytes(),
+            "report": gongkai.convert(where / "report.txt")}
+
+
+def run_page(page: Path, where: Path, monkeypatch) -> dict:
+    monkeypatch.chdir(where)
+    namespace = setup_directory(where)
+    for block in blocks(page):
+        if block.lang != "python":
+            continue
+        name = f"{block.page}:{block.line}"
+        code = compile(checked(block.code), name, "exec", flags=_ANNOTATIONS, dont_inherit=True)
+        mode, _, argument = block.mode.partition(" ")
+        if mode == "compile-only:":
+            assert argument.strip(), f"{name}: compile-only must say why"
+            continue
+        if mode == "module":
+            import types
+
+            module = types.ModuleType(argument.strip())
+            module.__dict__["__expect__"] = _expect
+            monkeypatch.setitem(sys.modules, module.__name__, module)
+            exec(code, module.__dict__)
+            namespace.update({k: v for k, v in vars(module).items() if not k.startswith("__")})
+            continue
+        assert not mode, f"{name}: unknown docs-test mode {block.mode!r}"
+        exec(code, namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_python_block_runs(page, tmp_path, monkeypatch, capsys):
+    run_page(page, tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_block_is_fenced_as_what_it_is(page):
+    for block in blocks(page):
+        if block.lang in ("python", ""):
+            continue
+        assert block.lang in ("sh", "toml", "json", "text", "csv"), (
+            f"{block.page}:{block.line}: a block fenced as {block.lang!r}")
+        if block.lang == "json":
+            json.loads(block.code.replace("...", "0").replace('"0"', '"..."'))
+        elif block.lang == "toml":
+            from gongkai.tomlcompat import tomllib
+
+            tomllib.loads(block.code)
+
+
+def test_the_dask_recipe_gives_the_cells_of_the_dataset(tmp_path, monkeypatch):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("dask")
+    pytest.importorskip("pyarrow")
+    run_page(DOCS / "python.md", tmp_path, monkeypatch)
+    assert (tmp_path / "cells").is_dir()
+    recipe = pd.read_parquet(tmp_path / "cells")
+    from gongkai.cli import main
+
+    assert main(["convert", "crawl/", "--dataset", "dataset.parquet", "-q", "-j", "1"]) == 0
+    dataset = pd.read_parquet(tmp_path / "dataset.parquet")
+    key = ["report_id", "table", "row", "column"]
+
+    def plain(frame):
+        frame = frame.astype({c: "object" for c in frame.columns if c not in ("value", "line")})
+        return frame.sort_values(key).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(plain(recipe), plain(dataset), check_dtype=False)
+    assert recipe["value"].dtype == "float64"
+    assert str(recipe["line"].dtype).startswith("int")
+
+
+def test_the_readme_first_command_shows_numbers_and_findings(monkeypatch, capsys):
+    from gongkai.cli import main
+
+    readme = blocks(ROOT / "README.md")
+    first = next(b for b in readme if b.lang == "sh")
+    shown = next(b for b in readme if b.lang == "text")  # the findings the page shows
+    commands = [c.strip().split() for c in first.code.replace("\n", " ").split("&&")]
+    runs = [c[1:] for c in commands if c[0].endswith("/gongkai")]
+    assert [r[0] for r in runs] == ["convert", "check"]
+    monkeypatch.chdir(ROOT)
+    assert main(runs[0]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    values = [r[4] for r in rows[1:]]
+    assert sum(v not in ("", "0") for v in values) >= 10, "the first example is all zeros"
+    assert main(runs[1]) == 1
+    findings = capsys.readouterr().out
+    assert 1 <= len(findings.splitlines()) <= 5
+    assert findings == shown.code

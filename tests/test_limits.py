@@ -157,7 +157,9 @@ def test_a_broken_report_converts_with_diagnostics():
     codes = {d.code for d in report.diagnostics}
     # What is wrong is said, located, and costs only the cells concerned.
     assert {"cell-unparsed", "cells-missing", "table-missing"} <= codes
-    assert report.table("review_litigation") is None
+    assert report.get_table("review_litigation") is None
+    with pytest.raises(gongkai.MissingTableError, match="no table 'review_litigation'"):
+        report.table("review_litigation")
     licensing = report.cell("proactive", "licensing", "decisions")
     assert licensing is not None and licensing.value == 1024
     unparsed = [c for c in report.cells() if c.status.value == "unparsed"]

@@ -81,7 +81,7 @@ def test_table_four_breaks_its_row_totals_in_the_source(hongze):
 
 def test_the_converted_sample_reports_the_same_findings():
     report = gongkai.convert(SAMPLE)
-    if report.table("review_litigation") is None:
+    if report.get_table("review_litigation") is None:
         pytest.skip("no reader reads this PDF text's table four yet")
     found = [(d.line, d.message.split(":")[0]) for d in report.diagnostics
              if d.code == "review_litigation.row-sum"]

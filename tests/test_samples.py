@@ -423,7 +423,7 @@ def test_every_stated_cell(name, reports):
     named = {ref for d in report.diagnostics for ref in d.cells}
     listed = set()
     for code in ("proactive", "requests", "review_litigation"):
-        table = report.table(code)
+        table = report.get_table(code)
         for row, cells in stated(expected.get(code, "")).items():
             columns = [c for c in table.cells if c.row == row]
             assert len(columns) >= len(cells), (name, row)

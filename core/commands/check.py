@@ -14,18 +14,22 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
 from typing import TextIO
 
+from ..batch_cli import _positive as positive
 from ..config import Config, load_config
 from ..corpus import CorpusFinding, check_corpus, series
+from ..engine import Engine
 from ..errors import GongkaiError, UsageError
 from ..findings import Row, corpus_row, report_row, suggestion, summarise, write_rows
 from ..model import Diagnostic, Report, Severity
 from ..naming import find_reports, is_pattern, reader_extensions
 from ..output import check_not_input, write_atomically
-from ..pipeline import convert_file
+from ..pipeline import STDIN_NAME, choose_reader, convert_stdin
 from ..serialize import diagnostic_dict
 from ..suspects import find_suspects
+from ..targets import STDIO
 from ..validate import INFERRED, STAGE, enabled_equations, rule_settings
 from .common import add_plugin_options, engine_for
 
@@ -42,12 +46,17 @@ def add_parser(sub) -> None:
         "message`; then the findings across reports (year-to-year continuity). Exit 0 when "
         "clean, 1 when a finding reaches --severity, 2 when a file cannot be read.")
     p.add_argument("inputs", metavar="REPORT", nargs="*",
-                   help="report files, or directories to search for them")
+                   help="report files (- for standard input), directories (searched "
+                   "recursively) or glob patterns, as `gongkai convert` takes them")
     p.add_argument("--severity", choices=SEVERITIES, default="warning",
                    help="show and fail on findings at or above this severity (default: warning)")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text lines (default), one JSON document, or the findings as a "
                    "dataset: csv or jsonl, one row per finding")
+    p.add_argument("--json", dest="format", action="store_const", const="json",
+                   help="the same as --format json")
+    p.add_argument("-j", "--jobs", type=positive, metavar="N",
+                   help="worker processes for many reports (default: the number of cores)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write the findings to FILE (written whole or not at all) instead of "
                    "standard output")
@@ -89,9 +98,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.inputs:
         print("gongkai check: give one or more report files (or --list-rules)", file=sys.stderr)
         return 2
-    paths = check_inputs(args.inputs, engine)
-    if args.output:
-        check_not_input(args.output, paths)
+    if args.reader:  # an unknown one: one error, not one per input
+        choose_reader(engine, b"", name=args.reader)
+    if args.output and STDIO not in args.inputs:
+        check_not_input(args.output, check_inputs(args.inputs, engine))
     threshold = Severity(args.severity).rank
     streaming = args.format == "text" and not args.output
     results: list[dict] = []
@@ -99,14 +109,11 @@ def run(args: argparse.Namespace) -> int:
     rows: list[Row] = []
     unreadable = 0
     text: list[str] = []
-    for path in paths:
-        try:
-            report = convert_file(path, engine=engine, reader=args.reader,
-                                  encoding=args.encoding, config=config)
-        except GongkaiError as exc:
+    for path, report in each_report(args, engine, config):
+        if isinstance(report, GongkaiError):
             unreadable += 1
-            print(exc.located(path).format(), file=sys.stderr)
-            results.append({"path": path, "error": exc.format(), "findings": []})
+            print(report.format(), file=sys.stderr)
+            results.append({"path": path, "error": report.format(), "findings": []})
             continue
         reports.append(report)
         findings = sorted((d for d in report.diagnostics if d.severity.rank >= threshold),
@@ -153,6 +160,33 @@ def run(args: argparse.Namespace) -> int:
                        always=args.format != "text")
     failed = bool(rows)
     return 2 if unreadable else 1 if failed else 0
+
+
+def each_report(args: argparse.Namespace, engine: Engine, config: Config
+            ) -> Iterator[tuple[str, Report | GongkaiError]]:
+    """Each input's path and its report, or the error it failed with, in path order.
+
+    The inputs are what `gongkai convert` takes: files, directories, glob patterns, or ``-``
+    alone for standard input; many are converted in ``--jobs`` worker processes.
+    """
+    if STDIO in args.inputs:
+        if len(args.inputs) > 1:
+            raise UsageError("REPORT: - (standard input) can only be the one input")
+        try:
+            yield STDIN_NAME, convert_stdin(engine=engine, reader=args.reader,
+                                            encoding=args.encoding, config=config)
+        except GongkaiError as exc:
+            yield STDIN_NAME, exc
+        return
+    from ..batch import BatchOptions, plan, run
+
+    inputs, outputs = plan(args.inputs, engine=engine)
+    if not inputs:
+        raise UsageError("REPORT: no reports found in " + ", ".join(map(repr, args.inputs)))
+    options = BatchOptions(reader=args.reader, encoding=args.encoding, config=config,
+                           plugins=tuple(getattr(args, "plugins", None) or ()))
+    for result in run(inputs, outputs, options, engine=engine, jobs=args.jobs):
+        yield result.path, (result.report if result.ok else result.error)
 
 
 def _suggestions(report: Report, findings: list[Diagnostic], engine, config: Config) -> dict:

@@ -97,6 +97,34 @@ def parse_options(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"writer options are key=value, not {pair!r}")
+            raise UsageError(f"-O: writer options are key=value, not {pair!r}")
         options[key.strip()] = value
     return options
+
+
+#: ``--log-level`` names, most verbose first.
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def add_log_options(parser: argparse.ArgumentParser, *, main: bool = False) -> None:
+    """``-v``/``--verbose`` and ``--log-level``: global, before or after the command."""
+    prefix = "" if main else "sub_"
+    group = parser.add_argument_group("logging")
+    group.add_argument("-v", "--verbose", dest=f"{prefix}verbose", action="count",
+                       default=0 if main else argparse.SUPPRESS,
+                       help="say more on standard error: -v what is read and written, -vv "
+                       "every step (--log-level info, debug)")
+    group.add_argument("--log-level", dest=f"{prefix}log_level", type=str.lower,
+                       choices=LOG_LEVELS, default=None if main else argparse.SUPPRESS,
+                       help="the least severe log messages shown (default: warning)")
+
+
+def log_level(args: argparse.Namespace) -> int:
+    """The logging level the options ask for (``--log-level`` wins over ``-v``)."""
+    import logging
+
+    name = getattr(args, "sub_log_level", None) or getattr(args, "log_level", None)
+    if name:
+        return getattr(logging, name.upper())
+    verbose = getattr(args, "verbose", 0) + getattr(args, "sub_verbose", 0)
+    return {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)

@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
         listing = [{
             "name": c.item.name,
             "extension": c.item.extension,
+            "extra_extensions": {k: dict(v) for k, v in c.item.extra_extensions.items()},
             "media_type": c.item.media_type,
             "plugin": c.plugin,
             "description": c.item.description,

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from ..errors import UsageError
 from ..output import atomic_writer
 
 
@@ -17,6 +18,9 @@ def add_parser(sub) -> None:
                     "the CSVW metadata describing the tidy CSV.")
     p.add_argument("--csvw", action="store_true",
                    help="print the CSVW metadata (csv-metadata.json) of the tidy CSV")
+    p.add_argument("--dataset", action="store_true",
+                   help="with --csvw: describe a dataset of many reports (--dataset FILE.csv), "
+                        "which has the source column too")
     p.add_argument("--url", default="cells.csv", metavar="NAME",
                    help="with --csvw: the CSV file the metadata describes, relative to the "
                         "metadata file (default: cells.csv)")
@@ -29,8 +33,11 @@ def run(args: argparse.Namespace) -> int:
     from ..schema import dumps_schema  # only here: keeps `gongkai` start-up light
     from ..tidy import csvw_metadata
 
+    if args.dataset and not args.csvw:
+        raise UsageError("--dataset describes a dataset's CSV: give it with --csvw")
     if args.csvw:
-        text = json.dumps(csvw_metadata(args.url), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(csvw_metadata(args.url, dataset=args.dataset), ensure_ascii=False,
+                          indent=2) + "\n"
     else:
         text = dumps_schema()
     if args.output:
