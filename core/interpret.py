@@ -354,6 +354,8 @@ class _TableReader:
     def __init__(self, tcodes: TableCodes, layout: Layout, vocab: Vocabulary, raw: RawText,
                  equations: Sequence[tuple[tuple[Address, ...], tuple[Address, ...]]] = ()):
         self.equations = equations
+        self._tokens: list[CellToken] = []
+        self._cells_on_line: Counter[int] | None = None  # counted when a short row needs it
         #: Rows short of values, placed with the table's identities once every row is read.
         self.open_rows: list[tuple[OpenRow, CellToken, list[tuple[CellToken, bool]],
                                    dict[str, str], list[tuple[CellToken, bool]]]] = []
@@ -370,7 +372,7 @@ class _TableReader:
     # -- layouts of labelled rows --------------------------------------------------------------
 
     def read_rows(self, tokens: list[CellToken]) -> None:
-        self.cells_on_line = Counter(map(_LINE, tokens))
+        self._tokens = tokens
         headers: list[str] = []
         units: dict[str, str] = {}
         after_row = True
@@ -460,7 +462,9 @@ class _TableReader:
             i += 1
             run += 1
         width = len(columns)
-        filled = [(t, is_text) for t, is_text in taken if t.kind != "empty"]
+        # A full row of values (the usual case) is read as it stands.
+        full = not extra and len(taken) == width and all(t.kind != "empty" for t, _ in taken)
+        filled = [] if full else [(t, is_text) for t, is_text in taken if t.kind != "empty"]
         filled += [(t, False) for t in extra]
         if extra and len(filled) == width:
             # As many values as columns, with span padding or blanks among them (next to the
@@ -575,7 +579,9 @@ class _TableReader:
         # A blank written as a "|" alone on its line (one cell per line) is a cell; a run of
         # bars on one line is a span's padding.
         blanks = [t for t, _ in taken if t.kind == "empty"]
-        lone = bool(blanks) and all(self.cells_on_line[t.line] == 1 for t in blanks)
+        if blanks and self._cells_on_line is None:
+            self._cells_on_line = Counter(map(_LINE, self._tokens))
+        lone = bool(blanks) and all(self._cells_on_line[t.line] == 1 for t in blanks)
         # A row the text stops in (an excerpt) keeps its cells from the left.
         cut = not blanks and filled[-1][0].line >= self.raw.last_line
         evidence = interior or lone or cut or run == len(columns)

@@ -23,6 +23,7 @@ source line are found as before.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import islice
 
 from .parse import line_terminals
 
@@ -42,9 +43,10 @@ def tabulate(text: str, knows: Callable[[str], bool]) -> str:
     value, label, heading = (terminals[n].fullmatch for n in ("BARE_VALUE", "BARE_LABEL",
                                                              "HEADING"))
     lines = text.split("\n")
+    bare = (1 for line in lines if "|" not in line and value(line.strip()))
+    if next(islice(bare, MIN_VALUES - 1, None), 0) == 0:
+        return text  # no table of values without their bars: the usual pipe text, as it is
     kinds = [_kind(line, value, label, heading) for line in lines]
-    if _VALUE not in kinds:
-        return text  # nothing bare to restore: the usual pipe text, left as it is
     changed = False
     i, n = 0, len(lines)
     while i < n:
