@@ -11,8 +11,9 @@ import re
 import pytest
 
 import gongkai
-from conftest import FIXTURES, seed_path
 from gongkai import Status
+
+from conftest import FIXTURES, seed_path
 
 SEEDS = ["000", "001", "002", "003", "004"]
 
