@@ -50,6 +50,8 @@ def _parse_value(text: str, kind: str, unit_hint: str) -> ParsedValue:
 _EMPTY, _UNPARSED, _AMBIGUOUS = Status.EMPTY, Status.UNPARSED, Status.AMBIGUOUS
 
 _LINE = attrgetter("line")  # of a CellToken
+#: The code of table four's flat run of values as one open row, when it is placed whole.
+_GRID = "\x00grid"
 
 #: Markers after which a new set of column headers begins (a new 第二十条 item).
 _HEADER_RESETS = ("第二十条第", "信息内容")
@@ -677,6 +679,8 @@ class _TableReader:
         dropped = (len(values) < len(slots) and all(t.kind != "empty" for t in values)
                    and values and values[-1].line < self.raw.last_line)
         if values and len(values) != len(slots) and (not self.raw.positional or dropped):
+            if len(values) < len(slots) and self._place_grid(values, slots):
+                return
             for r, c in slots:
                 self._blank(r, c, values[0], _AMBIGUOUS)
             self._diag(Severity.WARNING, "cells-ambiguous",
@@ -702,6 +706,46 @@ class _TableReader:
             self._diag(Severity.WARNING, "cells-missing",
                        f"table has {len(values)} of {len(slots)} values", where,
                        cells=[CellRef(self.tcodes.code, r, c) for r, c in missing])
+
+    def _place_grid(self, values: list[CellToken], slots: list[tuple[str, str]]) -> bool:
+        """Table four short of values: the flat run placed with the table's identities, as one
+        open row over all its cells. False when they settle nothing."""
+        if any(t.kind != "value" for t in values):
+            return False
+        key = {slot: "/".join(slot) for slot in slots}
+        kinds = self.kinds
+        numbers = tuple(_parse_value(t.text, kinds[c], "").value or 0 for t, (_, c) in
+                        zip(values, slots, strict=False))
+        row = OpenRow(_GRID, tuple(key.values()), numbers)
+        equations = [(tuple((_GRID, key[a]) for a in left), tuple((_GRID, key[a]) for a in right))
+                     for left, right in self.equations]
+        outcome = place([row], {}, equations)
+        at = outcome.placed.get(_GRID)
+        settled = (tuple(at.index(k) if k in at else BLANK for k in range(len(slots)))
+                   if at is not None else outcome.cells.get(_GRID))
+        if settled is None or all(x is None for x in settled):
+            return False
+        numbers_of = outcome.numbers.get(_GRID) or (None,) * len(slots)
+        for (r, c), where, number in zip(slots, settled, numbers_of, strict=True):
+            if where is None and number is not None:
+                self.found[(r, c)] = Cell(self.tcodes.code, r, c, number, "", "",
+                                          Status.INFERRED, self.raw.locate(values[0].line))
+            elif where is None:
+                self._blank(r, c, values[0], _AMBIGUOUS)
+            elif where == BLANK:
+                self._blank(r, c, values[0], Status.EMPTY)
+            else:
+                self._add_cells(r, [c], [(values[where], False)], {})
+        unsettled = [CellRef(self.tcodes.code, r, c) for (r, c), where, number
+                     in zip(slots, settled, numbers_of, strict=True)
+                     if where is None and number is None]
+        self._diag(Severity.WARNING if unsettled else Severity.INFO,
+                   "cells-ambiguous" if unsettled else "cells-placed",
+                   f"table has {len(values)} values for its {len(slots)} cells; the identities "
+                   "place " + ("them" if not unsettled else
+                               f"all but {len(unsettled)}, left empty"), values[0],
+                   cells=unsettled or [CellRef(self.tcodes.code, r, c) for r, c in slots])
+        return True
 
     # -- cells ---------------------------------------------------------------------------------
 

@@ -25,9 +25,9 @@ Address = tuple[str, str]  # (row, column)
 Number = int | float
 
 #: At most this many search steps per table: past it, every open row is ambiguous.
-MAX_STEPS = 20_000
+MAX_STEPS = 60_000
 #: A row with more placements than this is not searched (ambiguous at once).
-MAX_CANDIDATES = 2_000
+MAX_CANDIDATES = 7_000
 
 
 @attrs.frozen
