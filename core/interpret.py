@@ -627,21 +627,8 @@ class _TableReader:
                            f"in {where}, the other cells are empty", label,
                            cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
                 continue
-            settled = outcome.cells.get(row.code) or (None,) * len(row.columns)
-            numbers = outcome.numbers.get(row.code) or (None,) * len(row.columns)
-            for column, at, number in zip(row.columns, settled, numbers, strict=True):
-                if at is None and number is not None:
-                    # Which value stands here is not settled, its number is (0 in every
-                    # solution, say): given as the identities give it, and said so.
-                    self.found[(row.code, column)] = Cell(
-                        self.tcodes.code, row.code, column, number, "", "", Status.INFERRED,
-                        self.raw.locate(label.line))
-                elif at is None:
-                    self._blank(row.code, column, label, _AMBIGUOUS)
-                elif at == BLANK:
-                    self._blank(row.code, column, label, Status.EMPTY)
-                else:  # every solution puts this value here
-                    self._add_cells(row.code, [column], [filled[at]], units)
+            self._settle([(row.code, c) for c in row.columns], outcome.cells.get(row.code),
+                         outcome.numbers.get(row.code), filled, label, units)
             options = outcome.ambiguous.get(row.code, ())
             shown = "; ".join(" + ".join(row.columns[k] for k in p) for p in options[:6])
             more = f" and {len(options) - 6} more" if len(options) > 6 else ""
@@ -652,6 +639,30 @@ class _TableReader:
                        "they are" + (f" (they allow: {shown}{more})" if options else "")
                        + "; the cells they do not settle are left empty", label,
                        cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
+
+    def _settle(self, addresses: Sequence[Address], settled: Sequence[int | None] | None,
+                numbers: Sequence[Number | None] | None, filled: list[tuple[CellToken, bool]],
+                label: CellToken, units: dict[str, str]) -> list[Address]:
+        """The cells of an unplaced row as far as the identities settle them, each column
+        by what every solution puts there (``gongkai.placement.Outcome.cells``); returns the
+        addresses left ambiguous."""
+        settled = settled or (None,) * len(addresses)
+        numbers = numbers or (None,) * len(addresses)
+        left = []
+        for (row, column), at, number in zip(addresses, settled, numbers, strict=True):
+            if at is None and number is not None:
+                # Which value stands here is not settled, its number is (0 in every
+                # solution, say): given as the identities give it, and said so.
+                self.found[(row, column)] = Cell(self.tcodes.code, row, column, number, "", "",
+                                                 Status.INFERRED, self.raw.locate(label.line))
+            elif at is None:
+                self._blank(row, column, label, _AMBIGUOUS)
+                left.append((row, column))
+            elif at == BLANK:
+                self._blank(row, column, label, Status.EMPTY)
+            else:  # every solution puts this value here
+                self._add_cells(row, [column], [filled[at]], units)
+        return left
 
     def _blank(self, row: str, column: str, label: CellToken, status: Status) -> None:
         self.found[(row, column)] = Cell(self.tcodes.code, row, column, None, "", "", status,
@@ -725,20 +736,9 @@ class _TableReader:
                    if at is not None else outcome.cells.get(_GRID))
         if settled is None or all(x is None for x in settled):
             return False
-        numbers_of = outcome.numbers.get(_GRID) or (None,) * len(slots)
-        for (r, c), where, number in zip(slots, settled, numbers_of, strict=True):
-            if where is None and number is not None:
-                self.found[(r, c)] = Cell(self.tcodes.code, r, c, number, "", "",
-                                          Status.INFERRED, self.raw.locate(values[0].line))
-            elif where is None:
-                self._blank(r, c, values[0], _AMBIGUOUS)
-            elif where == BLANK:
-                self._blank(r, c, values[0], Status.EMPTY)
-            else:
-                self._add_cells(r, [c], [(values[where], False)], {})
-        unsettled = [CellRef(self.tcodes.code, r, c) for (r, c), where, number
-                     in zip(slots, settled, numbers_of, strict=True)
-                     if where is None and number is None]
+        left = self._settle(slots, settled, outcome.numbers.get(_GRID),
+                            [(t, False) for t in values], values[0], {})
+        unsettled = [CellRef(self.tcodes.code, r, c) for r, c in left]
         self._diag(Severity.WARNING if unsettled else Severity.INFO,
                    "cells-ambiguous" if unsettled else "cells-placed",
                    f"table has {len(values)} values for its {len(slots)} cells; the identities "
