@@ -175,6 +175,15 @@ class _Search:
             touched = {row for row, _ in left + right if row in open_codes}
             if touched:
                 self.equations.append((left, right, touched))
+        #: The equations each open row takes part in (checked when it gets a vector), each side
+        #: as the sum of its cells that are not open (None: one has no value, the equation says
+        #: nothing) and the open cells, looked up as the search goes.
+        sides = [(self._side(left, open_codes), self._side(right, open_codes))
+                 for left, right, _ in self.equations]
+        self.by_row = {code: [pair for pair, (_, _, touched) in zip(sides, self.equations,
+                                                                    strict=True)
+                              if code in touched and None not in (pair[0][0], pair[1][0])]
+                       for code in open_codes}
         self.steps = 0
         self.exhausted = True
 
@@ -282,36 +291,35 @@ class _Search:
                 return False
         return True
 
+    def _side(self, side, open_codes) -> tuple[Number | None, tuple[Address, ...]]:
+        fixed: Number = 0
+        for address in side:
+            if address[0] in open_codes:
+                continue
+            value = self.known.get(address)
+            if value is None:
+                return None, ()
+            fixed += value
+        return fixed, tuple(a for a in side if a[0] in open_codes)
+
     def _feasible(self, code: str, cells: dict) -> bool:
-        for left, right, touched in self.equations:
-            if code not in touched:
-                continue
+        for left, right in self.by_row[code]:
             lo_l, hi_l = self._range(left, cells)
-            if lo_l is None:
-                continue
             lo_r, hi_r = self._range(right, cells)
-            if lo_r is None:
-                continue
             if lo_l - hi_r > 1e-6 or lo_r - hi_l > 1e-6:
                 return False
         return True
 
     def _range(self, side, cells):
-        lo = hi = 0
-        for address in side:
-            if address in cells:
-                v = cells[address] or 0
+        lo = hi = side[0]
+        bounds = self.bounds
+        for address in side[1]:
+            v = cells.get(address)
+            if v is not None:
                 lo += v
                 hi += v
-                continue
-            bound = self.bounds.get(address)
-            if bound is not None:
-                lo += bound[0]
-                hi += bound[1]
-                continue
-            v = self.known.get(address)
-            if v is None:
-                return None, None  # a cell without a value: the equation says nothing
-            lo += v
-            hi += v
+            else:
+                low, high = bounds[address]
+                lo += low
+                hi += high
         return lo, hi
