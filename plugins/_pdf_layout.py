@@ -37,6 +37,8 @@ from gongkai.plugins._reader_text import PipeTextBuilder, protect
 
 #: A report has a few dozen pages; a file with more is not one (or not one gongkai reads).
 MAX_PAGES = 300
+#: Bytes of a page's content streams (as stored): a page of text has some kilobytes.
+MAX_CONTENT = 8 * 1024 * 1024
 #: Characters, lines and rectangles on one page. A page of text has a few thousand; past this
 #: it is a drawing or a map, and table finding would take minutes.
 MAX_OBJECTS = 40_000
@@ -88,12 +90,6 @@ class _Line:
     origin: int
 
 
-def has_ruled_tables(pdf) -> bool:
-    """Whether any page holds a ruled table of two or more columns (else the text layer is
-    read, as pdftotext would lay it out)."""
-    return any(_ruled_parts(page, i + 1) for i, page in enumerate(_pages(pdf)))
-
-
 def _pages(pdf) -> Sequence:
     pages = pdf.pages
     if len(pages) > MAX_PAGES:
@@ -103,6 +99,20 @@ def _pages(pdf) -> Sequence:
 
 
 def _check_page(page, number: int) -> None:
+    """Refuse a page too large to read: before parsing it, by the size of its content
+    streams; after, by the number of its objects."""
+    from pdfminer.pdftypes import resolve1
+
+    contents = resolve1(page.page_obj.attrs.get("Contents"))
+    streams = contents if isinstance(contents, list) else [contents]
+    size = 0
+    for stream in streams:
+        length = resolve1(getattr(resolve1(stream), "attrs", {}).get("Length", 0))
+        size += length if isinstance(length, int) else 0
+    if size > MAX_CONTENT:
+        raise InputError(f"page {number} of the PDF has {size} bytes of drawing instructions, "
+                         f"more than the {MAX_CONTENT} gongkai reads on a page (a drawing or "
+                         "a map, not a report's page)")
     count = sum(len(page.objects.get(kind, ())) for kind in ("char", "line", "rect", "curve"))
     if count > MAX_OBJECTS:
         raise InputError(f"page {number} of the PDF has {count} characters and drawn objects, "
@@ -110,27 +120,29 @@ def _check_page(page, number: int) -> None:
                          "map, not a report's page)")
 
 
-def read_layout(pdf) -> PipeTextBuilder:
-    """The whole document as pipe text (see the module docstring)."""
+def read_layout(pdf) -> PipeTextBuilder | None:
+    """The whole document as pipe text (see the module docstring); None when no page holds
+    a ruled table of two or more columns (the text layer is read instead)."""
     pages = _pages(pdf)
-    items: list[tuple[int, float, object]] = []  # (page, top, a _Part or a _Line)
-    band_lines: list[_Line] = []
+    found = []
     for number, page in enumerate(pages, 1):
         _check_page(page, number)
-        parts = _ruled_parts(page, number)
+        found.append(_ruled_parts(page, number))
+    if not any(found):
+        return None
+    items: list[tuple[int, float, object]] = []  # (page, top, a _Part or a _Line)
+    band_lines: list[_Line] = []
+    for number, (page, parts) in enumerate(zip(pages, found, strict=True), 1):
         boxes = [(p.xs[0], p.top, p.xs[-1], p.bottom) for p in parts]
-        lines_on_page = _line_index(page)
-        for part in parts:
-            items.append((number, part.top, part))
-        for line in _text_lines(page, number, boxes, lines_on_page):
-            in_band = line.top < page.height * BAND or line.top > page.height * (1 - BAND)
-            if in_band:
+        items.extend((number, part.top, part) for part in parts)
+        for line in _text_lines(page, number, boxes, _line_index(page)):
+            if line.top < page.height * BAND or line.top > page.height * (1 - BAND):
                 band_lines.append(line)
             items.append((number, line.top, line))
     running = _running_lines(band_lines, len(pages))
     items = [item for item in items if id(item[2]) not in running]
     items.sort(key=lambda item: (item[0], item[1]))
-    return _assemble([item[2] for item in items], pages)
+    return _assemble([item[2] for item in items])
 
 
 def _running_lines(band: list[_Line], pages: int) -> set[int]:
@@ -194,7 +206,6 @@ def _index(points: list[float], v: float) -> int:
 
 
 def _ruled_parts(page, number: int) -> list[_Part]:
-    _check_page(page, number)
     if not (page.objects.get("line") or page.objects.get("rect")):
         return []
     tops = _line_index(page)
@@ -300,7 +311,7 @@ def _drop_repeated_header(first: list[GridCell], then: list[GridCell]) -> list[G
 # -- assembling ---------------------------------------------------------------------------------
 
 
-def _assemble(items: list, pages) -> PipeTextBuilder:
+def _assemble(items: list) -> PipeTextBuilder:
     out: list[tuple[str, int] | _Part] = []  # paragraphs, and tables completed at the end
     body = [i for i in items if isinstance(i, _Line)]
     left = min((line.x0 for line in body), default=0.0)

@@ -85,14 +85,12 @@ def read_ruled(data: bytes) -> Source | None:
         import pdfplumber
     except ImportError:
         raise InputError(_MISSING) from None
-    from gongkai.plugins._pdf_layout import has_ruled_tables, read_layout
+    from gongkai.plugins._pdf_layout import read_layout
 
     # pdfminer logs what it repairs in a damaged file; gongkai reports errors itself.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            if not has_ruled_tables(pdf):
-                return None
             built = read_layout(pdf)
     except InputError:
         raise
@@ -101,7 +99,7 @@ def read_ruled(data: bytes) -> Source | None:
         if "Password" in name or "Encrypt" in name:
             raise InputError("the PDF is encrypted with a password") from None
         raise InputError(f"cannot read the PDF: {exc or name}") from None
-    return built.source("pdf")
+    return None if built is None else built.source("pdf")
 
 
 @hookimpl

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 
-import lxml.html
+from html_grid import html_tables
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+__all__ = ["build", "html_tables"]
 
 FONT = "STSong-Light"  # one of the CID fonts every PDF viewer has; reportlab knows its metrics
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -24,41 +26,9 @@ BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=16, firstLineI
 CELL = ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10, wordWrap="CJK")
 
 
-def html_tables(html: bytes) -> list:
-    """The page as ``("p", text)`` and ``("table", cells)``, cells as ``(row, col, text,
-    rowspan, colspan)`` in grid positions."""
-    root = lxml.html.document_fromstring(html)
-    out = []
-    for el in root.find("body").iter("p", "h1", "h2", "h3", "table"):
-        if el.tag == "table":
-            out.append(("table", _grid(el)))
-        elif el.getparent().tag not in ("td", "th"):
-            out.append(("p", " ".join(el.text_content().split())))
-    return out
-
-
-def _grid(table) -> list[tuple[int, int, str, int, int]]:
-    covered: set[tuple[int, int]] = set()
-    cells = []
-    for r, tr in enumerate(table.iter("tr")):
-        c = 0
-        for td in tr:
-            if td.tag not in ("td", "th"):
-                continue
-            while (r, c) in covered:
-                c += 1
-            rs, cs = int(td.get("rowspan", 1)), int(td.get("colspan", 1))
-            for dr in range(rs):
-                for dc in range(cs):
-                    covered.add((r + dr, c + dc))
-            cells.append((r, c, " ".join(td.text_content().split()), rs, cs))
-            c += cs
-    return cells
-
-
 def build(parts: list, *, label_width: float = 60, header_rows: int = 0,
           number_pages: bool = True) -> bytes:
-    """A PDF of the parts (see html_tables)."""
+    """A PDF of the parts (see html_grid.html_tables)."""
     story = []
     for kind, content in parts:
         if kind == "p":

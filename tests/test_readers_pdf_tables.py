@@ -156,3 +156,9 @@ def test_without_the_extra_the_message_names_it(monkeypatch):
 def test_locators_round_trip():
     assert _pdf_layout.split_locator(_pdf_layout.locator(4, 12)) == (4, 12)
     assert _pdf_layout.locator(2, 5000) == 2999  # a line past the range stays on its page
+
+
+def test_a_page_of_too_many_drawing_instructions_is_refused_before_it_is_parsed(monkeypatch):
+    monkeypatch.setattr(_pdf_layout, "MAX_CONTENT", 1000)
+    with pytest.raises(InputError, match=r"page 1 of the PDF has \d+ bytes of drawing"):
+        gongkai.convert_bytes(HUAIAN.read_bytes(), filename="huaian.pdf")

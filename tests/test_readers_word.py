@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 
-import lxml.html
 import pytest
 
 import gongkai
@@ -20,56 +19,11 @@ from conftest import FIXTURES
 
 docx = pytest.importorskip("docx", reason="the docx extra (python-docx) is not installed")
 
+from word_documents import build_docx, html_tables  # noqa: E402
+
 from gongkai.plugins import word_reader  # noqa: E402
 
 CITY = FIXTURES / "samples" / "city-2025.html"
-
-
-def html_parts(html: bytes) -> list:
-    """The page as ``("p", text)`` and ``("table", [(row, col, text, rowspan, colspan)])``."""
-    root = lxml.html.document_fromstring(html)
-    out = []
-    for el in root.find("body").iter("p", "h1", "h2", "h3", "table"):
-        if el.tag == "table":
-            covered: set = set()
-            cells = []
-            for r, tr in enumerate(el.iter("tr")):
-                c = 0
-                for td in tr.iterchildren("td", "th"):
-                    while (r, c) in covered:
-                        c += 1
-                    rs, cs = int(td.get("rowspan", 1)), int(td.get("colspan", 1))
-                    covered.update((r + i, c + j) for i in range(rs) for j in range(cs))
-                    cells.append((r, c, " ".join(td.text_content().split()), rs, cs))
-                    c += cs
-            out.append(("table", cells))
-        elif el.getparent().tag not in ("td", "th"):
-            out.append(("p", " ".join(el.text_content().split())))
-    return out
-
-
-def build_docx(parts: list, *, wrap_labels: bool = False) -> bytes:
-    document = docx.Document()
-    for kind, content in parts:
-        if kind == "p":
-            document.add_paragraph(content)
-            continue
-        rows = max(r + rs for r, _, _, rs, _ in content)
-        cols = max(c + cs for _, c, _, _, cs in content)
-        table = document.add_table(rows=rows, cols=cols)
-        for r, c, text, rs, cs in content:
-            cell = table.cell(r, c)
-            if rs > 1 or cs > 1:
-                cell = cell.merge(table.cell(r + rs - 1, c + cs - 1))  # gridSpan / vMerge
-            if wrap_labels and not text.isdigit() and len(text) > 6:
-                # A label broken over two paragraphs of its cell, as an editor's Enter does.
-                cell.text = text[:5]
-                cell.add_paragraph(text[5:])
-            else:
-                cell.text = text
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def cells(report):
@@ -79,7 +33,7 @@ def cells(report):
 @pytest.fixture(scope="module")
 def city():
     html = CITY.read_bytes()
-    return html_parts(html), gongkai.convert_bytes(html, filename="city-2025.html")
+    return html_tables(html), gongkai.convert_bytes(html, filename="city-2025.html")
 
 
 @pytest.mark.parametrize("wrap", [False, True])
