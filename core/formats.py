@@ -24,7 +24,6 @@ _BY_EXTENSION = {
     ".ppt": "a PowerPoint file: gongkai does not read slides; save the report as PDF",
     ".pptx": "a PowerPoint file: gongkai does not read slides; save the report as PDF",
     ".ofd": "an OFD document: gongkai does not read OFD; export it as PDF",
-    ".rtf": "an RTF file: save it as .docx (or open it in LibreOffice and save as .docx)",
     ".odt": "an OpenDocument text: save it as .docx",
     ".zip": "an archive: unpack it and convert the reports inside",
     ".rar": "an archive: unpack it and convert the reports inside",
@@ -37,7 +36,7 @@ _IMAGES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 _MAGIC = (
     (b"\x89PNG", _IMAGE), (b"\xff\xd8\xff", _IMAGE), (b"GIF8", _IMAGE), (b"II*\x00", _IMAGE),
     (b"MM\x00*", _IMAGE), (b"Rar!", _BY_EXTENSION[".rar"]), (b"7z\xbc\xaf", _BY_EXTENSION[".7z"]),
-    (b"\x1f\x8b", _BY_EXTENSION[".gz"]), (b"{\\rtf", _BY_EXTENSION[".rtf"]),
+    (b"\x1f\x8b", _BY_EXTENSION[".gz"]),
 )
 
 

@@ -47,10 +47,10 @@ def grid_lines(cells: list[GridCell]) -> list[tuple[str, int]]:
         c = 0
         for cell in row:
             while c < cell.col:
-                if texts and (r, c) in covered:
-                    texts.append("")  # merged from above: keeps the later values' columns
-                elif texts or (r, c) not in covered:
-                    texts.append("")  # a position no cell starts at nor covers: blank
+                # Merged from above between cells, or a position no cell covers: an empty cell
+                # keeps the later values' columns. Merged from above before the first: nothing.
+                if texts or (r, c) not in covered:
+                    texts.append("")
                 c += 1
             texts.append(cell.text)
             c = cell.col + cell.colspan

@@ -209,6 +209,7 @@ def _ruled_parts(page, number: int) -> list[_Part]:
     if not (page.objects.get("line") or page.objects.get("rect")):
         return []
     tops = _line_index(page)
+    chars = sorted((c["top"], c["x0"]) for c in page.chars if c["text"].strip())
     parts = []
     for table in page.find_tables():
         boxes = table.cells
@@ -227,17 +228,24 @@ def _ruled_parts(page, number: int) -> list[_Part]:
             r0, r1 = _index(ys, box[1]), _index(ys, box[3])
             text = join_lines((texts.get(box) or "").split("\n"))
             cells.append(GridCell(r0, c0, text, max(1, r1 - r0), max(1, c1 - c0),
-                                  _cell_origin(page, number, tops, box)))
+                                  _cell_origin(chars, number, tops, box)))
         parts.append(_Part(number, table.bbox[1], table.bbox[3], xs, cells, len(ys) - 1))
     return parts
 
 
-def _cell_origin(page, number: int, tops: list[float], box) -> int:
-    """The line of the cell's first text; a blank cell's: the line at its top."""
+def _cell_origin(chars: list[tuple[float, float]], number: int, tops: list[float],
+                 box) -> int:
+    """The line of the cell's first text (``chars``: the page's ``(top, x0)``, sorted); a
+    blank cell's: the line at its top."""
     x0, top, x1, bottom = box
-    first = min((c["top"] for c in page.chars
-                 if top <= c["top"] < bottom and x0 <= c["x0"] < x1 and c["text"].strip()),
-                default=top)
+    first = top
+    for i in range(bisect.bisect_left(chars, (top, -1e9)), len(chars)):
+        char_top, char_x = chars[i]
+        if char_top >= bottom:
+            break
+        if x0 <= char_x < x1:
+            first = char_top
+            break
     return _origin(number, tops, first)
 
 

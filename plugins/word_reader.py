@@ -13,7 +13,7 @@ as its XML, in document order, because what a report needs is below python-docx'
 A cell's ``line`` is the number of its block in the document: paragraphs and table rows
 counted from 1 in order (empty paragraphs too), so ``line 40`` is the 40th.
 
-``.doc`` and ``.wps`` files (the binary formats of Word and WPS Office) are converted to
+``.doc`` and ``.wps`` files (the binary formats of Word and WPS Office), and RTF, are converted to
 ``.docx`` by ``soffice --headless --convert-to docx`` in a temporary directory, with a time
 limit, when LibreOffice is installed; otherwise the error says what to install.
 """
@@ -36,10 +36,13 @@ from gongkai.plugins._grid import GridCell, add_table, join_lines
 from gongkai.plugins._reader_text import PipeTextBuilder, protect
 
 DOCX = (".docx", ".docm")
-BINARY = (".doc", ".wps", ".dot", ".wpt")
+#: Converted by LibreOffice: Word's and WPS Office's binary formats, and RTF (which sites also
+#: serve named .doc).
+BINARY = (".doc", ".wps", ".dot", ".wpt", ".rtf")
 EXTENSIONS = DOCX + BINARY
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_RTF = b"{\\rtf"
 #: Seconds LibreOffice may take to convert one file.
 CONVERT_SECONDS = 120
 #: The document's XML may unpack to this much; past it the file is a zip bomb, not a report.
@@ -52,6 +55,8 @@ def sniff(head: bytes, filename: str) -> float:
     name = filename.lower()
     if head.startswith(_ZIP):
         return 1.0 if name.endswith(DOCX) or b"word/" in head else 0.0
+    if head.startswith(_RTF):
+        return 0.95  # above the plain-text reader, which would read RTF's markup as text
     if head.startswith(_OLE):
         if name.endswith(BINARY):
             return 1.0
@@ -61,7 +66,7 @@ def sniff(head: bytes, filename: str) -> float:
 
 
 def read(data: bytes, options: ReadOptions) -> Source:
-    if data.startswith(_OLE):
+    if data.startswith((_OLE, _RTF)):
         data = convert_binary(data, options.filename)
     if not data.startswith(_ZIP):
         raise InputError("this is not a Word file (.docx is a zip package)")
@@ -101,6 +106,8 @@ def convert_binary(data: bytes, filename: str) -> bytes:
     """A ``.doc``/``.wps`` file's bytes as ``.docx`` bytes, converted by LibreOffice."""
     ext = os.path.splitext(filename.lower())[1]
     kind = ext if ext in BINARY else ".doc"
+    if data.startswith(_RTF):
+        kind = ".rtf"
     program = soffice()
     if program is None:
         raise InputError(f"reading {kind} files needs LibreOffice, which is not installed: "

@@ -16,6 +16,7 @@ import pytest
 import gongkai
 from gongkai.errors import InputError
 from gongkai.model import Severity, Status
+from gongkai.plugins._grid import GridCell, grid_lines
 
 from conftest import FIXTURES, GOLDEN
 
@@ -110,17 +111,55 @@ def test_wrapped_labels_and_repeated_headers(city_html, label_width, header_rows
     assert not [d for d in report.diagnostics if d.severity is not Severity.INFO]
 
 
-def test_a_table_split_inside_a_merged_label_is_joined(city_html):
-    # Padding paragraphs push the requests table down so the page break falls inside the
-    # rows of (四)无法提供: its merged cell is cut in two by the page break.
+@pytest.mark.parametrize("padding", [14, 15, 21, 25, 29, 32])
+def test_a_table_split_at_any_row_is_joined(city_html, padding):
+    # Lines of padding before the tables move the page break through their rows: after a
+    # header row, between label rows, between rows of numbers.
     parts = pdf_documents.html_tables(city_html)
     at = next(i for i, (kind, _) in enumerate(parts) if kind == "table")
-    for lines in range(0, 40, 3):
-        padded = parts[:at] + [("p", "说明。" * 30)] * lines + parts[at:]
-        pdf = pdf_documents.build(padded)
-        report = gongkai.convert_bytes(pdf, filename="city.pdf")
-        html = gongkai.convert_bytes(city_html, filename="city.html")
-        assert cells(report) == cells(html), lines
+    pdf = pdf_documents.build(parts[:at] + [("p", "说明。")] * padding + parts[at:])
+    report = gongkai.convert_bytes(pdf, filename="city.pdf")
+    html = gongkai.convert_bytes(city_html, filename="city.html")
+    assert cells(report) == cells(html)
+
+
+def part(page: int, xs: list[float], rows: int, *cells) -> _pdf_layout._Part:
+    grid = [GridCell(r, c, text, rs, cs) for r, c, text, rs, cs in cells]
+    return _pdf_layout._Part(page, 0.0, 100.0, xs, grid, rows)
+
+
+def joined(first, then) -> list[str]:
+    mapping = _pdf_layout._continues(first, then)
+    assert mapping is not None
+    _pdf_layout._join(first, then, mapping)
+    return [text for text, _ in grid_lines(first.cells)]
+
+
+def test_a_merged_label_cut_by_the_page_break_is_put_back_together():
+    # (the real case is huaian-2024's （四）无 / 法提供; reportlab never cuts a merged cell)
+    first = part(4, [0, 10, 20, 30], 2,
+                 (0, 0, "三、本年度办理结果", 2, 1), (0, 1, "（三）不予公开", 1, 1),
+                 (0, 2, "5", 1, 1), (1, 1, "（四）无", 1, 1), (1, 2, "7", 1, 1))
+    then = part(5, [0, 10, 20, 30], 2,
+                (0, 0, "", 2, 1), (0, 1, "法提供", 2, 1), (0, 2, "8", 1, 1), (1, 2, "9", 1, 1))
+    assert joined(first, then) == [
+        "三、本年度办理结果 | （三）不予公开 | 5 |", "（四）无法提供 | 7 ||", "8 |||", "9 |||"]
+
+
+def test_rows_of_their_own_are_not_joined_and_a_repeated_header_is_dropped():
+    first = part(3, [0, 10, 20], 2, (0, 0, "信息内容", 1, 1), (0, 1, "本年处理决定数量", 1, 1),
+                 (1, 0, "行政许可", 1, 1), (1, 1, "447228", 1, 1))
+    then = part(4, [0.5, 10.5, 20.5], 2, (0, 0, "信息内容", 1, 1), (0, 1, "本年处理决定数量", 1, 1),
+                (1, 0, "行政处罚", 1, 1), (1, 1, "3985758", 1, 1))
+    assert joined(first, then) == ["信息内容 | 本年处理决定数量 |", "行政许可 | 447228 |",
+                                   "行政处罚 | 3985758 |"]
+
+
+def test_a_table_with_other_columns_or_not_on_the_next_page_is_a_new_table():
+    first = part(3, [0, 10, 20], 1, (0, 0, "a", 1, 1), (0, 1, "1", 1, 1))
+    assert _pdf_layout._continues(first, part(4, [0, 15, 20], 1)) is None
+    assert _pdf_layout._continues(first, part(5, [0, 10, 20], 1)) is None
+    assert _pdf_layout._continues(first, part(4, [0, 20], 1)) == [0, 2]
 
 
 def test_a_scanned_pdf_is_refused_with_its_reason():
