@@ -27,14 +27,15 @@ CELL = ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10, wordWrap="C
 
 
 def build(parts: list, *, label_width: float = 60, header_rows: int = 0,
-          number_pages: bool = True) -> bytes:
-    """A PDF of the parts (see html_grid.html_tables)."""
+          number_pages: bool = True, row_height: float | None = None) -> bytes:
+    """A PDF of the parts (see html_grid.html_tables). ``row_height``: every table row this
+    tall (else as tall as its content; a row whose cells all span further has none)."""
     story = []
     for kind, content in parts:
         if kind == "p":
             story.append(Paragraph(content, BODY))
         else:
-            story.append(_table(content, label_width, header_rows))
+            story.append(_table(content, label_width, header_rows, row_height))
     out = io.BytesIO()
 
     def foot(canvas, doc) -> None:
@@ -46,7 +47,7 @@ def build(parts: list, *, label_width: float = 60, header_rows: int = 0,
     return out.getvalue()
 
 
-def _table(cells, label_width: float, header_rows: int) -> Table:
+def _table(cells, label_width: float, header_rows: int, row_height: float | None) -> Table:
     rows = max(r + rs for r, _, _, rs, _ in cells)
     cols = max(c + cs for _, c, _, _, cs in cells)
     data = [["" for _ in range(cols)] for _ in range(rows)]
@@ -61,4 +62,5 @@ def _table(cells, label_width: float, header_rows: int) -> Table:
     labels = [c for c in range(cols) if c not in numeric]
     width = (A4[0] - 160 - label_width * len(labels)) / max(1, cols - len(labels))
     widths = [label_width if c in labels else max(width, 24) for c in range(cols)]
-    return Table(data, colWidths=widths, style=TableStyle(style), repeatRows=header_rows)
+    return Table(data, colWidths=widths, style=TableStyle(style), repeatRows=header_rows,
+                 rowHeights=[row_height] * rows if row_height else None)
