@@ -5,6 +5,7 @@ LibreOffice where it is installed."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -134,3 +135,49 @@ def test_a_doc_round_trip_through_libreoffice(tmp_path, city, fmt, name):
     assert report.metadata.reader == "word"
     assert cells(report) == cells(html)
     assert doc.read_bytes() == before  # the input is never changed
+
+
+def fake_soffice(tmp_path, script: str) -> str:
+    program = tmp_path / "soffice"
+    program.write_text("#!/bin/sh\n" + script + "\n")
+    program.chmod(0o755)
+    return str(program)
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+
+
+def test_a_conversion_past_the_time_limit_is_stopped(tmp_path, monkeypatch):
+    program = fake_soffice(tmp_path, f"echo $$ > {tmp_path}/pid; exec sleep 30")
+    monkeypatch.setattr(word_reader, "soffice", lambda: program)
+    monkeypatch.setattr(word_reader, "CONVERT_SECONDS", 0.5)
+    with pytest.raises(InputError, match=r"LibreOffice took more than 0.5 s"):
+        gongkai.convert_bytes(OLE, filename="slow.doc")
+    pid = int((tmp_path / "pid").read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # killed, not left running
+
+
+def test_a_failed_conversion_says_what_libreoffice_said(tmp_path, monkeypatch):
+    program = fake_soffice(tmp_path, "echo 'Error: source file could not be loaded' >&2; exit 1")
+    monkeypatch.setattr(word_reader, "soffice", lambda: program)
+    with pytest.raises(InputError, match=r"could not convert the file to \.docx: Error: source"):
+        gongkai.convert_bytes(OLE, filename="bad.doc")
+
+
+def test_grid_before_skips_positions():
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=3)
+    for c, text in enumerate(("甲", "乙", "丙")):
+        table.cell(0, c).text = text
+    table.cell(1, 1).text, table.cell(1, 2).text = "1", "2"
+    row = table.rows[1]._tr
+    row.remove(row.tc_lst[0])  # the row starts one position in: <w:gridBefore w:val="1"/>
+    before = row.get_or_add_trPr()
+    before.append(before.makeelement(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}gridBefore",
+        {"{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val": "1"}))
+    out = io.BytesIO()
+    document.save(out)
+    source = word_reader.read(out.getvalue(), gongkai.plugin_types.ReadOptions())
+    assert source.text.splitlines() == ["甲 | 乙 | 丙 |", " | 1 | 2 |"]
