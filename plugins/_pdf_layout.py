@@ -320,6 +320,9 @@ def _drop_repeated_header(first: list[GridCell], then: list[GridCell]) -> list[G
 
 
 def _assemble(items: list) -> PipeTextBuilder:
+    """Tables and lines in reading order to pipe text: a table that follows a table with
+    nothing between them (only a page break) and continues it is joined to it; lines are
+    joined into paragraphs."""
     out: list[tuple[str, int] | _Part] = []  # paragraphs, and tables completed at the end
     body = [i for i in items if isinstance(i, _Line)]
     left = min((line.x0 for line in body), default=0.0)
@@ -344,7 +347,7 @@ def _assemble(items: list) -> PipeTextBuilder:
             else:
                 tables.append(item)
                 out.append(item)
-            previous = item if mapping is None else tables[-1]
+            previous = tables[-1]
             continue
         line = item
         if paragraph and _starts_paragraph(line, paragraph[-1], left):
