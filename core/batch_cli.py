@@ -77,6 +77,8 @@ class Summary:
     with_findings: int = 0
     skipped: int = 0
     failed: list[Result] = attrs.field(factory=list)
+    #: Files in the directories searched that no reader takes: ``(path, reason)``.
+    passed_over: list[tuple[str, str]] = attrs.field(factory=list)
 
     def add(self, result: Result) -> None:
         log.debug("%s: %s", result.path, result.status)
@@ -128,7 +130,9 @@ def run_batch(args: argparse.Namespace, engine: Engine, writer_options: Mapping[
     )
     log.info("%d reports found in %s", len(inputs), ", ".join(args.input))
     bar = ProgressBar(len(inputs)) if wants_progress(args.quiet) else None
-    summary = Summary(total=len(inputs))
+    summary = Summary(total=len(inputs), passed_over=passed_over(
+        args.input, [i.path for i in inputs],
+        [p for p in (args.output, dataset) if p]))
     finished = 0
 
     def on_done(count: int) -> None:
@@ -178,9 +182,59 @@ def print_summary(summary: Summary, elapsed: float, *, quiet: bool = False,
                    if w]
         if written and not quiet:
             print(f"gongkai: wrote {' and '.join(written)}", file=stream)
+    if summary.passed_over and not quiet:
+        print(f"skipped {len(summary.passed_over)} files no reader takes:", file=stream)
+        for path, reason in summary.passed_over[:SHOWN_PASSED_OVER]:
+            print(f"  {path}: {reason}", file=stream)
+        if len(summary.passed_over) > SHOWN_PASSED_OVER:
+            print(f"  ... and {len(summary.passed_over) - SHOWN_PASSED_OVER} more", file=stream)
     if summary.failed:
         print("failed:", file=stream)
         for result in summary.failed:
             reason = result.error.format() if result.error else result.path
             print(f"  {reason}", file=stream)
 
+
+#: The files a summary names of those no reader takes (the count says how many more).
+SHOWN_PASSED_OVER = 20
+
+
+def passed_over(sources: Sequence[str], inputs: Sequence[str],
+                exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The files of the directories among ``sources`` that the batch does not convert (no
+    reader declares their extension), each with the reason (gongkai.formats knows what many
+    formats are and what to do with them). Hidden files and directories are not listed."""
+    from .formats import unreadable
+
+    taken = {os.path.realpath(p) for p in inputs}
+    excluded = {os.path.realpath(p) for p in exclude}
+    out = []
+    for source in sources:
+        if not os.path.isdir(source):
+            continue
+        for directory, dirs, files in os.walk(source):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(
+                os.path.join(directory, d)) not in excluded)
+            for name in sorted(files):
+                path = os.path.join(directory, name)
+                if name.startswith(".") or os.path.realpath(path) in taken | excluded:
+                    continue
+                out.append((path, _why_not(path, name, unreadable)))
+    return out
+
+
+def _why_not(path: str, name: str, unreadable) -> str:
+    try:
+        if not os.path.isfile(path):
+            return "not a regular file"
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    reason = unreadable(head, name)
+    if reason is not None:
+        return reason
+    ext = os.path.splitext(name)[1]
+    return (f"no reader takes {ext!r} files (rename it, or name the file itself with --from)"
+            if ext else "no reader takes files without an extension (name the file itself "
+            "with --from)")

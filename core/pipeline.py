@@ -20,6 +20,7 @@ from .config import Config
 from .decode import looks_binary
 from .engine import Contribution, Engine, default_engine
 from .errors import GongkaiError, InputError, NotAReportError, PluginError, UsageError
+from .formats import unreadable
 from .interpret import Interpreter, LayoutChoice, RawText
 from .metadata import find_metadata
 from .model import Metadata, Report
@@ -73,6 +74,9 @@ def choose_reader(engine: Engine, head: bytes, filename: str = "",
         if score > best_score:
             best, best_score = contribution, score
     if best is None:
+        reason = unreadable(head, filename)
+        if reason is not None:
+            raise NotAReportError(reason)
         if looks_binary(head):
             raise NotAReportError(
                 "this is a binary file, not a text report (no reader takes it)")

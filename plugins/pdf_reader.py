@@ -1,11 +1,18 @@
-"""Reader for PDF files, through pypdf (the optional extra: ``pip install 'gongkai[pdf]'``).
+"""Reader for PDF files (the optional extra: ``pip install 'gongkai[pdf]'``).
 
-Why pypdf: pure Python (installs everywhere, no system library), BSD-licensed, actively
-maintained, and its layout mode writes each line of a page as it stands, cells apart by runs of
-spaces — the PDF text the pdftext reader already understands. The text of every page is
-extracted, pages joined, and read exactly as a ``.pdf.txt`` file is; a cell's ``line`` is
-then a line of that extracted text. A PDF without a text layer (a scan) is refused with a
-message saying so: gongkai does no OCR.
+A PDF whose tables are ruled is read from its pages' geometry with pdfplumber
+(gongkai.plugins._pdf_layout): the ruling lines give every cell and its spans, the
+characters' positions the cells' text, and the tables come out as the grid the HTML reader
+gives. A cell's ``line`` is then its page and line: ``page × 1000 + line on the page``.
+
+A PDF without ruling lines is read from its text layer, through pypdf: its layout mode writes
+each line of a page as it stands, cells apart by runs of spaces — the PDF text the pdftext
+reader already understands. The text of every page is extracted, pages joined, and read exactly
+as a ``.pdf.txt`` file is; a cell's ``line`` is then a line of that extracted text.
+
+Why pypdf for the text layer: pure Python, BSD-licensed, maintained, and its layout mode keeps
+columns apart. A PDF without a text layer (a scan) is refused with a message saying so:
+gongkai does no OCR.
 """
 
 from __future__ import annotations
@@ -29,14 +36,15 @@ def sniff(head: bytes, filename: str) -> float:
     return 0.3 if filename.lower().endswith(EXTENSIONS) else 0.0
 
 
+_MISSING = ("reading PDF files needs the pdf extra: pip install 'gongkai[pdf]' (or convert "
+            "the PDF to text and read that)")
+
+
 def extract_text(data: bytes) -> str:
     try:
         import pypdf
     except ImportError:
-        raise InputError(
-            "reading PDF files needs pypdf: pip install 'gongkai[pdf]' (or convert the PDF "
-            "to text and read that)"
-        ) from None
+        raise InputError(_MISSING) from None
     # pypdf logs what it repairs in a damaged file; gongkai reports errors itself.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -62,18 +70,44 @@ def _page_text(page) -> str:
 
 
 def read(data: bytes, options: ReadOptions) -> Source:
+    source = read_ruled(data)
+    if source is not None:
+        return source
     text = extract_text(data)
     if not text.strip():
         raise InputError("the PDF has no text layer (a scan?); gongkai does no OCR")
     return text_to_source(text, "pdf")
 
 
+def read_ruled(data: bytes) -> Source | None:
+    """The PDF read from its geometry when it has ruled tables; None when it has none."""
+    try:
+        import pdfplumber
+    except ImportError:
+        raise InputError(_MISSING) from None
+    from gongkai.plugins._pdf_layout import read_layout
+
+    # pdfminer logs what it repairs in a damaged file; gongkai reports errors itself.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            built = read_layout(pdf)
+    except InputError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds on a damaged or encrypted file
+        name = type(exc).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise InputError("the PDF is encrypted with a password") from None
+        raise InputError(f"cannot read the PDF: {exc or name}") from None
+    return None if built is None else built.source("pdf")
+
+
 @hookimpl
 def gongkai_add_readers(register):
     register(Reader(
         name="pdf",
-        description="PDF files with a text layer (needs the pdf extra: pip install "
-                    "'gongkai[pdf]')",
+        description="PDF files with a text layer: ruled tables read from the page's "
+                    "geometry (needs the pdf extra: pip install 'gongkai[pdf]')",
         extensions=EXTENSIONS,
         sniff=sniff,
         read=read,

@@ -434,3 +434,20 @@ def test_a_progress_bar_only_on_a_terminal_and_not_when_quiet():
 def test_results_are_records():
     r = Result(index=0, path="x", status="failed", error=GongkaiError("boom", path="x"))
     assert not r.ok and r.report is None
+
+
+def test_files_no_reader_takes_are_listed_with_the_reason(tmp_path, capsys):
+    corpus = corpus_of(tmp_path / "crawl", {
+        "a.txt": SEEDS[0], "site/data.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64,
+        "site/scan.jpg": b"\xff\xd8\xff\xe0" + b"\0" * 64, "site/page.asp": b"<html></html>",
+        ".hidden.bin": b"\0"})
+    out = tmp_path / "out"
+    assert main(["convert", str(corpus), "-o", str(out), "-j", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "1 reports: 1 converted" in err
+    listed = err.split("skipped 3 files no reader takes:\n", 1)[1].splitlines()
+    assert [line.split(": ")[0].strip() for line in listed] == [
+        str(corpus / "site" / "data.xls"), str(corpus / "site" / "page.asp"),
+        str(corpus / "site" / "scan.jpg")]
+    assert "Excel workbook" in listed[0] and "'.asp'" in listed[1] and "OCR" in listed[2]
+    assert "hidden" not in err and str(out) not in "".join(listed)

@@ -275,4 +275,4 @@ def test_an_unknown_reader_for_a_batch_is_one_error(tmp_path, capsys):
     assert main(["check", str(tmp_path), "--from", "htm"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == ["gongkai: --from: unknown reader 'htm' (did you mean 'html'?) (available: "
-                   "html, markdown, pdf, pdftext, text)"] * 2
+                   "html, markdown, pdf, pdftext, text, word)"] * 2
