@@ -41,8 +41,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "dataset; then list what failed and why.",
     )
     group.add_argument("--dataset", metavar="FILE",
-                       help="also write one tidy table of every report's cells (.csv or "
-                            ".jsonl), in input path order")
+                       help="also write one dataset of every report's cells, in input path "
+                            "order: the tidy table (.csv, with its CSVW metadata and "
+                            "datapackage.json beside it, or .jsonl) or one RDF Data Cube "
+                            "graph (.ttl, .nt, .jsonld)")
+    group.add_argument("--license", metavar="LICENSE",
+                       help="the dataset's licence, an SPDX identifier (CC-BY-4.0) or an IRI: "
+                            "in its DCAT description and datapackage.json (default: [batch] "
+                            "license of the configuration)")
     group.add_argument("-j", "--jobs", type=_positive, metavar="N",
                        help="worker processes (default: the number of cores)")
     group.add_argument("--force", action="store_true",
@@ -103,15 +109,18 @@ def run_batch(args: argparse.Namespace, engine: Engine,
     fmt = dataset_format(dataset) if dataset else None
     if dataset and os.path.isdir(dataset):
         raise UsageError(f"the dataset {dataset!r} is a directory")
+    config = load_config(getattr(args, "config", None))
+    dataset_opts = _dataset_options(args, fmt, engine, writer_options, config) if fmt else {}
     inputs, outputs = plan(args.input, outdir=args.output, to=args.to, engine=engine,
-                           exclude=[dataset] if dataset else [])
+                           exclude=[dataset] if dataset else [], writer_options=writer_options)
     if not inputs:
         raise UsageError("no reports found in " + ", ".join(repr(i) for i in args.input))
     options = BatchOptions(
         outdir=os.path.abspath(args.output) if args.output else None,
         to=args.to, writer_options=dict(writer_options), force=args.force, dataset=fmt,
+        dataset_options=dataset_opts,
         keep_reports=False, reader=args.reader, encoding=args.encoding,
-        max_bytes=args.max_bytes, config=load_config(getattr(args, "config", None)),
+        max_bytes=args.max_bytes, config=config,
         plugins=tuple(getattr(args, "plugins", None) or ()),
     )
     bar = ProgressBar(len(inputs)) if wants_progress(args.quiet) else None
@@ -128,7 +137,7 @@ def run_batch(args: argparse.Namespace, engine: Engine,
     try:
         results = run(inputs, outputs, options, engine=engine, jobs=args.jobs, on_done=on_done)
         if dataset:
-            with dataset_writer(dataset) as stream:
+            with dataset_writer(dataset, dataset_opts) as stream:
                 for result in results:
                     stream.write(result.data)
                     summary.add(result)
@@ -149,6 +158,34 @@ def run_batch(args: argparse.Namespace, engine: Engine,
     if dataset:
         warn_shared_ids([i.path for i in inputs])
     return EXIT_SOME_FAILED if summary.failed else 0
+
+
+def _dataset_options(args: argparse.Namespace, fmt: str, engine: Engine,
+                     writer_options: Mapping[str, str], config) -> dict[str, str]:
+    """The dataset's options: ``[writers.rdf]`` for an RDF dataset, then ``-O`` (an option
+    that neither the dataset nor, with -o, the per-report writer takes is an error), then
+    ``[batch] license`` and ``--license``."""
+    from .commands.common import parse_options
+    from .dataset import OPTIONS, RDF_FORMATS, dataset_options
+    from .pipeline import writer_for
+
+    given = parse_options(getattr(args, "options", None) or [])
+    others = ({o.name for o in writer_for(engine, args.to).item.options} if args.output
+              else set())
+    if "format" in others:  # -o out --to rdf -O format=nt: the files' format, not the dataset's
+        given.pop("format", None)
+    configured = config.writer_options("rdf") if fmt in RDF_FORMATS else {}
+    options = {**dataset_options(fmt, configured), **dataset_options(fmt, given,
+                                                                     others=others)}
+    if getattr(args, "license", None):
+        options.update(dataset_options(fmt, {"license": args.license}))
+    elif "license" in OPTIONS[fmt] and config.section("batch").get("license"):
+        options.setdefault("license", str(config.section("batch")["license"]))
+    if options.get("license"):
+        from .plugins.rdf_writer import license_iri
+
+        license_iri(options["license"])  # a malformed licence fails before any work
+    return options
 
 
 def print_summary(summary: Summary, elapsed: float, *, quiet: bool = False,

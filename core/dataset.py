@@ -1,7 +1,9 @@
 """One dataset of many reports: the tidy cell table of every report, in one file.
 
-Two formats, chosen by the file's extension: ``.csv`` (the tidy CSV, header once) and
-``.jsonl`` (one JSON object per cell, ``value`` a number or null, ``line`` a number).
+Formats, chosen by the file's extension: ``.csv`` (the tidy CSV, header once; with its CSVW
+and Frictionless descriptions beside it, see gongkai.datapackage), ``.jsonl`` (one JSON
+object per cell, ``value`` a number or null, ``line`` a number), and one RDF Data Cube graph
+of every report: ``.ttl``, ``.nt`` or ``.jsonld`` (gongkai.plugins.rdf_writer).
 
 The rows of one report are formatted where the report was converted (a worker process), as
 one text chunk; the parent only appends chunks in input order. So the parent's work per report
@@ -15,7 +17,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TextIO
 
@@ -25,7 +27,13 @@ from .output import atomic_writer
 from .tidy import COLUMNS, CsvRows, tidy_csv, tidy_rows
 
 #: Dataset formats by file extension.
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".ttl": "turtle",
+           ".nt": "nt", ".jsonld": "json-ld"}
+#: The formats that are RDF graphs (the rdf writer's serializations).
+RDF_FORMATS = ("turtle", "nt", "json-ld")
+#: The writer options a dataset of each format takes (-O, [writers.NAME] and [batch]).
+OPTIONS = {"csv": ("license",), "jsonl": (), **{f: ("base", "license", "format")
+                                                 for f in RDF_FORMATS}}
 
 _INT = re.compile(r"-?\d+")
 
@@ -37,8 +45,30 @@ def dataset_format(path: str | os.PathLike) -> str:
         return FORMATS[ext]
     except KeyError:
         raise UsageError(
-            f"the dataset file must end in .csv or .jsonl, not {os.fspath(path)!r}"
+            f"the dataset file must end in {', '.join(FORMATS)}, not {os.fspath(path)!r}"
         ) from None
+
+
+def dataset_options(fmt: str, options: Mapping[str, str], *, others: Iterable[str] = ()
+                    ) -> dict[str, str]:
+    """The options a dataset of format ``fmt`` takes, out of ``options``. An option neither it
+    nor the per-report writer (``others``: its option names) knows is a UsageError."""
+    known = OPTIONS[fmt]
+    unknown = sorted(set(options) - set(known) - set(others))
+    if unknown:
+        raise UsageError(f"a .{_ext(fmt)} dataset has no option {unknown[0]!r}"
+                         + (f" (options: {', '.join(known)})" if known else
+                            " (it takes none)"))
+    mine = {k: v for k, v in options.items() if k in known}
+    given = mine.pop("format", "").strip()
+    if given and given != fmt:
+        raise UsageError(f"the dataset's extension .{_ext(fmt)} says {fmt}, but the option "
+                         f"format says {given!r}")
+    return mine
+
+
+def _ext(fmt: str) -> str:
+    return next(e for e, f in FORMATS.items() if f == fmt)[1:]
 
 
 def csv_chunk(rows: Iterable[tuple[str, ...]]) -> str:
@@ -69,8 +99,12 @@ def chunk(rows: Iterable[tuple[str, ...]], fmt: str) -> str:
     return csv_chunk(rows) if fmt == "csv" else jsonl_chunk(rows)
 
 
-def report_chunk(report: Report, fmt: str) -> str:
-    """A report's cells as dataset text."""
+def report_chunk(report: Report, fmt: str, options: Mapping[str, str] | None = None) -> str:
+    """A report's cells (an RDF dataset: its graph) as dataset text."""
+    if fmt in RDF_FORMATS:
+        from .plugins import rdf_writer
+
+        return rdf_writer.report_chunk(report, fmt, options or {})
     return tidy_csv(report) if fmt == "csv" else jsonl_chunk(tidy_rows(report))
 
 
@@ -97,10 +131,25 @@ def csv_file_chunk(path: str | os.PathLike, fmt: str) -> str:
 
 
 @contextmanager
-def dataset_writer(path: str | os.PathLike) -> Iterator[TextIO]:
-    """The dataset file, open for appending chunks; it replaces ``path`` only when complete."""
+def dataset_writer(path: str | os.PathLike, options: Mapping[str, str] | None = None
+                   ) -> Iterator[TextIO]:
+    """The dataset file, open for appending chunks; it replaces ``path`` only when complete.
+    A CSV dataset gets its CSVW and Frictionless descriptions beside it (written after it)."""
     fmt = dataset_format(path)
+    options = options or {}
+    if fmt in RDF_FORMATS:
+        from .plugins import rdf_writer
+
+        with atomic_writer(path) as stream:
+            stream.write(rdf_writer.dataset_header(fmt, options))
+            yield stream
+            stream.write(rdf_writer.dataset_footer(fmt))
+        return
     with atomic_writer(path) as stream:
         if fmt == "csv":
             stream.write(",".join(COLUMNS) + "\n")
         yield stream
+    if fmt == "csv":
+        from .datapackage import write_descriptions
+
+        write_descriptions(path, options)

@@ -9,7 +9,8 @@ Where each comes from, in order of trust:
 * year: the title, else the opening sentence's ``2019年``, else a first line naming the year's
   disclosure work (``现将我局2020年度政府信息公开情况报告如下``), else the year before
   publication;
-* published: a crawler header (``时间:2020年01月31日``), else the signature date.
+* published: a crawler header (``时间:2020年01月31日``), else the signature date;
+* url: a crawler header (``原文链接: https://…``) among the first lines.
 
 Everything here works on the normalized (simplified) text; nothing is guessed beyond these
 patterns, and a field the text does not give stays empty.
@@ -35,6 +36,8 @@ _TITLE_YEAR_FIRST = re.compile(
 _YEAR_OF_REPORT = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开)")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _CRAWLER = re.compile(r"(?:时间|发布时间|发布日期|日期)\s*[:：]\s*" + _DATE.pattern)
+_URL = re.compile(r"^(?:原文链接|原文地址|原文网址|链接|网址|URL)\s*[:：]\s*(?P<url>https?://[^\s<>\"]+)\s*$",
+                  re.IGNORECASE)
 _OPENING = re.compile(
     r"^(?P<year>(?:19|20)\d{2})\s*年(?:度|以来)?\s*[,，]?\s*(?P<rest>.*)$"
 )
@@ -54,6 +57,7 @@ class Found:
     year: int | None = None
     published: str = ""
     signed: str = ""
+    url: str = ""
 
 
 def find_metadata(doc: ParsedDocument) -> Found:
@@ -94,7 +98,9 @@ def find_metadata(doc: ParsedDocument) -> Found:
     published = published or signed
     if year is None and published:
         year = int(published[:4]) - 1
-    return Found(title=title, agency=agency, year=year, published=published, signed=signed)
+    url = next((m["url"] for ln in lines[:12] if (m := _URL.match(ln.text.strip()))), "")
+    return Found(title=title, agency=agency, year=year, published=published, signed=signed,
+                 url=url)
 
 
 def _find_title(head: list[Line]) -> tuple[str, str, int | None]:

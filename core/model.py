@@ -19,7 +19,7 @@ import attrs
 
 #: Version of the model and of every output derived from it. Bump the minor version when
 #: fields are added, the major version when a field changes meaning or disappears.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Number = int | float
 
@@ -187,6 +187,10 @@ class Metadata:
     reader: str = ""
     #: Template per table code, e.g. ``{"proactive": "2021", "requests": "2019"}``.
     templates: dict[str, str] = attrs.field(factory=dict)
+    #: The report's address on the web, when the input gives it (a crawler's ``原文链接:``).
+    url: str = ""
+    #: SHA-256 (hex) of the input's bytes, when it was read from bytes (a file).
+    sha256: str = ""
 
 
 @attrs.frozen

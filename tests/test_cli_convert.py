@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+import gongkai
 from gongkai.cli import main
 
 from conftest import seed_path
@@ -23,7 +24,7 @@ def test_python_m_gongkai_converts_to_json_on_stdout():
     result = run("convert", str(seed_path("002")), "--to", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == gongkai.SCHEMA_VERSION
     assert "主动公开" in result.stdout  # UTF-8 as written, not \u escapes
 
 

@@ -54,7 +54,9 @@ def test_the_csv_dataset_is_every_cell_of_every_report_in_path_order(corpus, tmp
     assert [tuple(r) for r in rows[1:]] == expected_rows(corpus)
     ids = list(dict.fromkeys(r[0] for r in rows[1:]))
     assert ids == ["first", "second", "b", "m", "last"]
-    assert sorted(tmp_path.iterdir()) == sorted([corpus, dataset])  # no temporary file left
+    # No temporary file left; the CSVW metadata and the data package beside the dataset.
+    assert sorted(tmp_path.iterdir()) == sorted([
+        corpus, dataset, tmp_path / "all.csv-metadata.json", tmp_path / "datapackage.json"])
 
 
 def test_the_order_does_not_depend_on_the_workers(corpus, tmp_path):
@@ -151,7 +153,7 @@ def test_the_format_comes_from_the_extension(name, fmt):
 
 def test_another_extension_is_a_usage_error(corpus, tmp_path, capsys):
     assert main(["convert", str(corpus), "--dataset", str(tmp_path / "all.xlsx")]) == 2
-    assert ".csv or .jsonl" in capsys.readouterr().err
+    assert ".csv, .jsonl" in capsys.readouterr().err
 
 
 def test_a_csv_part_not_written_by_gongkai_is_refused(tmp_path):

@@ -27,7 +27,8 @@ def add_parser(sub) -> None:
                    help="write here (atomically) instead of to standard output; for many "
                    "reports, the directory for their files")
     p.add_argument("--from", dest="reader", metavar="READER",
-                   help="read the input with this reader instead of detecting one")
+                   help="read the input with this reader instead of detecting one; "
+                   "'json': gongkai's own JSON output, read back as the report it describes")
     p.add_argument("--encoding", help="decode the input with this encoding (e.g. gb18030)")
     p.add_argument("--max-bytes", type=byte_count, default=DEFAULT_MAX_BYTES, metavar="SIZE",
                    help="refuse a report larger than this: bytes, or with K, M or G "
