@@ -7,10 +7,12 @@ From a script::
     report = gongkai.convert("report.txt")        # a path, or the report's text
     report.table("requests").value("new", "total")
     print(gongkai.dumps(report, "csv"))          # any output format: json, csv, ...
+    same = gongkai.load("report.json")            # gongkai's JSON back to the report
 
 The pipeline is read → normalize → parse → interpret → validate → write; see docs/.
 """
 
+from .deserialize import load, loads
 from .errors import (
     ConfigError,
     GongkaiError,
@@ -90,6 +92,8 @@ __all__ = [
     "convert_text",
     "dumps",
     "hookimpl",
+    "load",
+    "loads",
     "to_pandas",
     "write",
 ]

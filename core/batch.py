@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 
 from .config import Config
-from .dataset import csv_file_chunk, report_chunk
+from .dataset import CHUNK_FORMAT, RDF_FORMATS, csv_file_chunk, report_chunk
 from .engine import Engine, default_engine
 from .errors import GongkaiError, OutputError, UsageError
 from .model import Report, Severity
@@ -80,8 +80,10 @@ class BatchOptions:
     writer_options: Mapping[str, str] = attrs.field(factory=dict)
     #: Redo inputs whose output is newer than the input.
     force: bool = False
-    #: ``csv``, ``jsonl`` or ``nt``: format every report as dataset text (Result.data).
+    #: ``csv``, ``jsonl`` or an RDF format (``turtle``, ``nt``, ``json-ld``): format every
+    #: report as dataset text (Result.data), with these options (gongkai.dataset.OPTIONS).
     dataset: str | None = None
+    dataset_options: Mapping[str, str] = attrs.field(factory=dict)
     #: Send every Report back to the caller (the Python API); the CLI does not need them.
     keep_reports: bool = True
     reader: str | None = None
@@ -136,7 +138,7 @@ def convert_one(path: str, output: str | None, options: BatchOptions, engine: En
     if output and not options.force and _up_to_date(path, output):
         data = ""
         if options.dataset:
-            if options.to == "csv" and ident is not None:
+            if options.to == "csv" and ident is not None and options.dataset not in RDF_FORMATS:
                 try:  # the output is this report's tidy CSV: its rows are the dataset's
                     data = csv_file_chunk(output, options.dataset, *ident)
                 except (OSError, ValueError, UnicodeDecodeError, csv.Error):
@@ -144,7 +146,7 @@ def convert_one(path: str, output: str | None, options: BatchOptions, engine: En
                 else:
                     return SKIPPED, None, 0, data
             report = _convert(path, options, engine, ident)
-            data = report_chunk(report, options.dataset)
+            data = report_chunk(report, options.dataset, options.dataset_options)
         return SKIPPED, None, 0, data
     report = _convert(path, options, engine, ident)
     if output:
@@ -152,8 +154,8 @@ def convert_one(path: str, output: str | None, options: BatchOptions, engine: En
         _check_inside(output, options.outdir or os.path.dirname(output))
         with atomic_writer(output) as stream:
             write(report, options.to, stream, options=options.writer_options, engine=engine)
-    data = report_chunk(report, options.dataset, engine=engine,
-                        writer_options=options.writer_options) if options.dataset else ""
+    data = (report_chunk(report, options.dataset, options.dataset_options) if options.dataset
+            else "")
     return CONVERTED, report, _findings(report), data
 
 
@@ -362,7 +364,9 @@ def _results_here(tasks: list[Task], options: BatchOptions,
 
 def plan(sources: Iterable[str | os.PathLike], *, outdir: str | os.PathLike | None = None,
          to: str = "json", engine: Engine | None = None,
-         exclude: Iterable[str | os.PathLike] = ()) -> tuple[list[Input], list[str | None]]:
+         exclude: Iterable[str | os.PathLike] = (),
+         writer_options: Mapping[str, str] | None = None
+         ) -> tuple[list[Input], list[str | None]]:
     """The inputs found under ``sources`` and the output file of each (None without outdir).
 
     Each input's report id and source follow from the list: :func:`identities`.
@@ -374,7 +378,10 @@ def plan(sources: Iterable[str | os.PathLike], *, outdir: str | os.PathLike | No
     inputs = find_reports(sources, extensions=reader_extensions(engine), exclude=excluded)
     if outdir is None:
         return inputs, [None] * len(inputs)
-    extension = writer_for(engine, to).item.extension
+    writer = writer_for(engine, to).item
+    # A writer whose options choose the serialization names the files after it (rdf nt: .nt).
+    extension = (writer.extension_for(writer_options or {}) if writer.extension_for
+                 else writer.extension)
     root = os.path.abspath(os.fspath(outdir))
     names = output_names(inputs, extension)
     return inputs, [os.path.join(root, *name.split("/")) for name in names]
@@ -389,6 +396,7 @@ def convert_many(
     writer_options: Mapping[str, str] | None = None,
     force: bool = False,
     dataset: str | None = None,
+    dataset_options: Mapping[str, str] | None = None,
     keep_reports: bool = True,
     reader: str | None = None,
     encoding: str | None = None,
@@ -406,8 +414,8 @@ def convert_many(
     :param jobs: worker processes (default: the number of cores; 1 converts in this process).
     :param outdir: also write each report to its own file here, in format ``to``; an input
         whose output is newer than the input is skipped unless ``force``.
-    :param dataset: ``"csv"`` or ``"jsonl"``: give each result its dataset rows as text
-        (data); ``"nt"``: its N-Triples (rdf with ``writer_options``).
+    :param dataset: ``"csv"``, ``"jsonl"`` or an RDF serialization (``"turtle"``, ``"nt"``,
+        ``"json-ld"``): give each result its tidy rows (or its graph) as text (data).
     :param keep_reports: set False when only outputs or dataset rows are wanted: the reports
         then stay in the workers instead of being sent back.
     :param plugins: extra plugin modules (the engine is built from them in each worker when
@@ -421,15 +429,19 @@ def convert_many(
     a mistake in the arguments (UsageError) or an interruption.
     """
     engine = engine or (Engine(plugins=plugins) if plugins else default_engine())
-    if dataset not in (None, "csv", "jsonl", "nt"):
-        raise UsageError(f"dataset format must be 'csv' or 'jsonl', not {dataset!r}")
+    formats = tuple(dict.fromkeys(CHUNK_FORMAT.values()))
+    if dataset not in (None, *formats):
+        raise UsageError(f"dataset format must be one of {', '.join(formats)}, not "
+                         f"{dataset!r}")
     if outdir is not None:
         writer_for(engine, to)  # an unknown format fails now, not once per input
-    inputs, outputs = plan(sources, outdir=outdir, to=to, engine=engine)
+    inputs, outputs = plan(sources, outdir=outdir, to=to, engine=engine,
+                           writer_options=writer_options)
     options = BatchOptions(
         outdir=os.path.abspath(os.fspath(outdir)) if outdir is not None else None,
         to=to, writer_options=dict(writer_options or {}), force=force, dataset=dataset,
-        keep_reports=keep_reports, reader=reader, encoding=encoding, max_bytes=max_bytes,
+        dataset_options=dict(dataset_options or {}), keep_reports=keep_reports, reader=reader,
+        encoding=encoding, max_bytes=max_bytes,
         config=config, plugins=tuple(plugins),
     )
     idents = None

@@ -43,9 +43,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "dataset; then list what failed and why.",
     )
     group.add_argument("--dataset", metavar="FILE",
-                       help="also write one tidy table of every report's cells (.csv, "
-                            ".jsonl or .parquet; - for CSV on standard output), in input "
-                            "path order")
+                       help="also write one dataset of every report's cells, in input path "
+                            "order: the tidy table (.csv, with its CSVW metadata and "
+                            "datapackage.json beside it, .jsonl or .parquet; - for CSV on "
+                            "standard output) or one RDF Data Cube graph (.ttl, .nt, .jsonld)")
+    group.add_argument("--license", metavar="LICENSE",
+                       help="the dataset's licence, an SPDX identifier (CC-BY-4.0) or an IRI: "
+                            "in its DCAT description and datapackage.json (default: [batch] "
+                            "license of the configuration)")
     group.add_argument("-j", "--jobs", type=_positive, metavar="N",
                        help="worker processes (default: the number of cores)")
     group.add_argument("--force", action="store_true",
@@ -116,16 +121,20 @@ def run_batch(args: argparse.Namespace, engine: Engine, writer_options: Mapping[
         from .parquet import arrow_schema
 
         arrow_schema()  # no pyarrow: say so now, not after converting everything
+    config = load_config(getattr(args, "config", None))
+    dataset_opts = (_dataset_options(args, fmt, engine, config, to=to, outdir=outdir)
+                    if fmt else {})
     excluded = [dataset] if dataset and dataset != STDOUT else []
-    inputs, outputs = plan(args.input, outdir=outdir, to=to, engine=engine, exclude=excluded)
+    inputs, outputs = plan(args.input, outdir=outdir, to=to, engine=engine, exclude=excluded,
+                           writer_options=writer_options)
     if not inputs:
         raise UsageError("no reports found in " + ", ".join(repr(i) for i in args.input))
     options = BatchOptions(
         outdir=os.path.abspath(outdir) if outdir else None,
         to=to, writer_options=dict(writer_options), force=args.force,
-        dataset=CHUNK_FORMAT[fmt] if fmt else None,
+        dataset=CHUNK_FORMAT[fmt] if fmt else None, dataset_options=dataset_opts,
         keep_reports=False, reader=args.reader, encoding=args.encoding,
-        max_bytes=args.max_bytes, config=load_config(getattr(args, "config", None)),
+        max_bytes=args.max_bytes, config=config,
         plugins=tuple(getattr(args, "plugins", None) or ()),
     )
     log.info("%d reports found in %s", len(inputs), ", ".join(args.input))
@@ -145,7 +154,7 @@ def run_batch(args: argparse.Namespace, engine: Engine, writer_options: Mapping[
     try:
         results = run(inputs, outputs, options, engine=engine, jobs=args.jobs, on_done=on_done)
         if dataset:
-            with dataset_writer(dataset, fmt) as stream:
+            with dataset_writer(dataset, fmt, dataset_opts) as stream:
                 for result in results:
                     stream.write(result.data)
                     summary.add(result)
@@ -164,6 +173,33 @@ def run_batch(args: argparse.Namespace, engine: Engine, writer_options: Mapping[
     print_summary(summary, time.monotonic() - start, quiet=args.quiet,
                   dataset="standard output" if dataset == STDOUT else dataset, outdir=outdir)
     return EXIT_SOME_FAILED if summary.failed else 0
+
+
+def _dataset_options(args: argparse.Namespace, fmt: str, engine: Engine, config, *,
+                     to: str, outdir: str | None) -> dict[str, str]:
+    """The dataset's options: ``[writers.rdf]`` for an RDF dataset, then ``-O`` (an option
+    that neither the dataset nor, with -o, the per-report writer takes is an error), then
+    ``[batch] license`` and ``--license``."""
+    from .commands.common import parse_options
+    from .dataset import OPTIONS, RDF_FORMATS, dataset_options
+    from .pipeline import writer_for
+
+    given = parse_options(getattr(args, "options", None) or [])
+    others = {o.name for o in writer_for(engine, to).item.options} if outdir else set()
+    if "format" in others:  # -o out --to rdf -O format=nt: the files' format, not the dataset's
+        given.pop("format", None)
+    configured = config.writer_options("rdf") if fmt in RDF_FORMATS else {}
+    options = {**dataset_options(fmt, configured), **dataset_options(fmt, given,
+                                                                     others=others)}
+    if getattr(args, "license", None):
+        options.update(dataset_options(fmt, {"license": args.license}))
+    elif "license" in OPTIONS[fmt] and config.section("batch").get("license"):
+        options.setdefault("license", str(config.section("batch")["license"]))
+    if options.get("license"):
+        from .plugins.rdf_writer import license_iri
+
+        license_iri(options["license"])  # a malformed licence fails before any work
+    return options
 
 
 def print_summary(summary: Summary, elapsed: float, *, quiet: bool = False,

@@ -1,9 +1,12 @@
 """One dataset of many reports: the tidy cell table of every report, in one file.
 
-Two formats, chosen by the file's extension: ``.csv`` (the tidy CSV, header once) and
-``.jsonl`` (one JSON object per cell, ``value`` a number or null, ``line`` a number). Each row
-has the tidy table's columns and ``source``, the input's path relative to the input root
-(:data:`gongkai.tidy.DATASET_COLUMNS`); ``report_id`` tells the reports apart.
+Formats, chosen by the file's extension: ``.csv`` (the tidy CSV, header once; with its CSVW
+and Frictionless descriptions beside it, see gongkai.datapackage), ``.jsonl`` (one JSON
+object per cell, ``value`` a number or null, ``line`` a number), ``.parquet`` (typed columns,
+gongkai.parquet), and one RDF Data Cube graph of every report: ``.ttl``, ``.nt`` or ``.jsonld``
+(gongkai.plugins.rdf_writer). Each row of the tidy formats has the tidy table's columns and
+``source``, the input's path relative to the input root (:data:`gongkai.tidy.DATASET_COLUMNS`);
+``report_id`` tells the reports apart.
 
 The rows of one report are formatted where the report was converted (a worker process), as
 one text chunk; the parent only appends chunks in input order. So the parent's work per report
@@ -28,9 +31,16 @@ from .output import atomic_writer
 from .tidy import COLUMNS, DATASET_COLUMNS, CsvRows, tidy_csv, tidy_rows
 
 #: Dataset formats by file extension.
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
+           ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
+#: The formats that are RDF graphs (the rdf writer's serializations).
+RDF_FORMATS = ("turtle", "nt", "json-ld")
 #: The text each report's rows are sent as, per dataset format (Parquet is built from CSV).
-CHUNK_FORMAT = {"csv": "csv", "jsonl": "jsonl", "parquet": "csv", "nt": "nt"}
+CHUNK_FORMAT = {"csv": "csv", "jsonl": "jsonl", "parquet": "csv",
+                **{f: f for f in RDF_FORMATS}}
+#: The writer options a dataset of each format takes (-O, [writers.NAME] and [batch]).
+OPTIONS = {"csv": ("license",), "jsonl": (), "parquet": (),
+           **{f: ("base", "license", "format") for f in RDF_FORMATS}}
 #: Standard output, as a dataset's file name.
 STDOUT = "-"
 
@@ -38,7 +48,8 @@ _INT = re.compile(r"-?\d+")
 
 
 def dataset_format(path: str | os.PathLike) -> str:
-    """``csv``, ``jsonl`` or ``parquet``, from the dataset file's extension (``-``: csv)."""
+    """The dataset's format (a value of :data:`FORMATS`) from its file's extension (``-``:
+    csv)."""
     if os.fspath(path) == STDOUT:
         return "csv"
     ext = os.path.splitext(os.fspath(path))[1].lower()
@@ -46,9 +57,31 @@ def dataset_format(path: str | os.PathLike) -> str:
         return FORMATS[ext]
     except KeyError:
         raise UsageError(
-            f"--dataset: the dataset file must end in .csv, .jsonl or .parquet (or be - for "
+            f"--dataset: the dataset file must end in {', '.join(FORMATS)} (or be - for "
             f"standard output), not {os.fspath(path)!r}"
         ) from None
+
+
+def dataset_options(fmt: str, options: Mapping[str, str], *, others: Iterable[str] = ()
+                    ) -> dict[str, str]:
+    """The options a dataset of format ``fmt`` takes, out of ``options``. An option neither it
+    nor the per-report writer (``others``: its option names) knows is a UsageError."""
+    known = OPTIONS[fmt]
+    unknown = sorted(set(options) - set(known) - set(others))
+    if unknown:
+        raise UsageError(f"a .{_ext(fmt)} dataset has no option {unknown[0]!r}"
+                         + (f" (options: {', '.join(known)})" if known else
+                            " (it takes none)"))
+    mine = {k: v for k, v in options.items() if k in known}
+    given = mine.pop("format", "").strip()
+    if given and given != fmt:
+        raise UsageError(f"the dataset's extension .{_ext(fmt)} says {fmt}, but the option "
+                         f"format says {given!r}")
+    return mine
+
+
+def _ext(fmt: str) -> str:
+    return next(e for e, f in FORMATS.items() if f == fmt)[1:]
 
 
 def csv_chunk(rows: Iterable[tuple[str, ...]]) -> str:
@@ -86,17 +119,13 @@ def dataset_rows(report: Report) -> Iterator[tuple[str, ...]]:
     return ((*row, source) for row in tidy_rows(report))
 
 
-def report_chunk(report: Report, fmt: str, *, engine=None,
-                 writer_options: Mapping[str, str] | None = None) -> str:
-    """A report's cells as dataset text (``fmt`` a :data:`CHUNK_FORMAT`).
+def report_chunk(report: Report, fmt: str, options: Mapping[str, str] | None = None) -> str:
+    """A report's cells as dataset text (``fmt`` a :data:`CHUNK_FORMAT` value); an RDF
+    dataset's chunk is the report's part of the graph (``options``: the dataset's)."""
+    if fmt in RDF_FORMATS:
+        from .plugins import rdf_writer
 
-    ``nt``: the report as N-Triples (the rdf writer with ``writer_options``), which stack.
-    """
-    if fmt == "nt":
-        from .pipeline import dumps
-
-        return dumps(report, "rdf", options={**(writer_options or {}), "format": "nt"},
-                     engine=engine)
+        return rdf_writer.report_chunk(report, fmt, options or {})
     return tidy_csv(report, source=True) if fmt == "csv" else jsonl_chunk(dataset_rows(report))
 
 
@@ -124,27 +153,42 @@ def csv_file_chunk(path: str | os.PathLike, fmt: str, report_id: str, source: st
 
 
 @contextmanager
-def dataset_writer(path: str | os.PathLike, fmt: str | None = None) -> Iterator[TextIO]:
+def dataset_writer(path: str | os.PathLike, fmt: str | None = None,
+                   options: Mapping[str, str] | None = None) -> Iterator[TextIO]:
     """The dataset file, open for appending chunks (:func:`report_chunk` text in
     ``CHUNK_FORMAT[fmt]``); it replaces ``path`` only when complete. ``-``: standard output.
+    A CSV dataset file gets its CSVW and Frictionless descriptions beside it (written after it).
 
-    ``fmt``: ``csv``, ``jsonl``, ``parquet`` or ``nt`` (default: from the extension).
+    ``fmt``: a value of :data:`FORMATS` (default: from the extension); ``options``: the
+    dataset's options (:func:`dataset_options`).
     """
     fmt = fmt or dataset_format(path)
+    options = options or {}
     if fmt == "parquet":
         from .parquet import parquet_writer
 
         with parquet_writer(path) as sink:
             yield sink
         return
+    header = footer = ""
+    if fmt in RDF_FORMATS:
+        from .plugins import rdf_writer
+
+        header, footer = rdf_writer.dataset_header(fmt, options), rdf_writer.dataset_footer(fmt)
+    elif fmt == "csv":
+        header = ",".join(DATASET_COLUMNS) + "\n"
     if os.fspath(path) == STDOUT:
         stream = sys.stdout
-        if fmt == "csv":
-            stream.write(",".join(DATASET_COLUMNS) + "\n")
+        stream.write(header)
         yield stream
+        stream.write(footer)
         stream.flush()
         return
     with atomic_writer(path) as stream:
-        if fmt == "csv":
-            stream.write(",".join(DATASET_COLUMNS) + "\n")
+        stream.write(header)
         yield stream
+        stream.write(footer)
+    if fmt == "csv":
+        from .datapackage import write_descriptions
+
+        write_descriptions(path, options)

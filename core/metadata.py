@@ -11,6 +11,7 @@ Where each comes from, in order of trust:
   publication;
 * published: a crawler header (``时间:2020年01月31日``), else the signature date;
 * credit_code: the first valid code a line states after 统一社会信用代码 (gongkai.agency).
+* url: a crawler header (``原文链接: https://…``) among the first lines.
 
 Everything here works on the normalized (simplified) text; nothing is guessed beyond these
 patterns, and a field the text does not give stays empty.
@@ -37,6 +38,8 @@ _TITLE_YEAR_FIRST = re.compile(
 _YEAR_OF_REPORT = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开)")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _CRAWLER = re.compile(r"(?:时间|发布时间|发布日期|日期)\s*[:：]\s*" + _DATE.pattern)
+_URL = re.compile(r"^(?:原文链接|原文地址|原文网址|链接|网址|URL)\s*[:：]\s*(?P<url>https?://[^\s<>\"]+)\s*$",
+                  re.IGNORECASE)
 _OPENING = re.compile(
     r"^(?P<year>(?:19|20)\d{2})\s*年(?:度|以来)?\s*[,，]?\s*(?P<rest>.*)$"
 )
@@ -57,6 +60,7 @@ class Found:
     published: str = ""
     signed: str = ""
     credit_code: str = ""
+    url: str = ""
 
 
 def find_metadata(doc: ParsedDocument) -> Found:
@@ -99,8 +103,9 @@ def find_metadata(doc: ParsedDocument) -> Found:
         year = int(published[:4]) - 1
     credit_code = next((code for ln in lines if "信用代码" in ln.text
                         and (code := find_credit_code(ln.text))), "")
+    url = next((m["url"] for ln in lines[:12] if (m := _URL.match(ln.text.strip()))), "")
     return Found(title=title, agency=agency, year=year, published=published, signed=signed,
-                 credit_code=credit_code)
+                 credit_code=credit_code, url=url)
 
 
 def _find_title(head: list[Line]) -> tuple[str, str, int | None]:

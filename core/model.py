@@ -206,8 +206,9 @@ class Section:
     line_end: int
     subsections: tuple[Section, ...] = ()
     #: The input line of each line of ``text`` (for rules that point into the prose; not in
-    #: the JSON form, which locates a section by ``line_start`` and ``line_end``).
-    lines: tuple[int, ...] = ()
+    #: the JSON form, which locates a section by ``line_start`` and ``line_end``; not compared:
+    #: a section read back from JSON is the same section).
+    lines: tuple[int, ...] = attrs.field(default=(), eq=False)
 
 
 @attrs.frozen
@@ -253,6 +254,10 @@ class Metadata:
     reader: str = ""
     #: Template per table code, e.g. ``{"proactive": "2021", "requests": "2019"}``.
     templates: dict[str, str] = attrs.field(factory=dict)
+    #: The report's address on the web, when the input gives it (a crawler's ``原文链接:``).
+    url: str = ""
+    #: SHA-256 (hex) of the input's bytes, when it was read from bytes (a file).
+    sha256: str = ""
 
 
 @attrs.frozen

@@ -34,6 +34,9 @@ from .validate import validate
 
 log = logging.getLogger("gongkai")
 
+#: The "reader" that takes gongkai's own JSON back (gongkai.deserialize): no reading, no
+#: conversion, no rules run again — the report is the one that was written.
+JSON_READER = "json"
 #: Inputs larger than this are refused (override with max_bytes= or --max-bytes).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 SNIFF_BYTES = 4096
@@ -111,7 +114,7 @@ def read(data: bytes, *, engine: Engine, filename: str = "", reader: str | None 
 
 
 def build(source: Source, *, engine: Engine, report_id: str, source_path: str = "",
-          reader: str = "", relative: str = "") -> Report:
+          reader: str = "", relative: str = "", sha256: str = "") -> Report:
     """Normalize, parse and interpret a read Source into a Report (not yet validated)."""
     text, facts = normalize(source.text, [(c.item, c.plugin) for c in engine.normalizers()])
     interp = interpreter(engine)
@@ -140,6 +143,8 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
         encoding=source.encoding,
         reader=reader,
         templates={t.code: t.template for t in tables},
+        url=found.url or source.url,
+        sha256=sha256,
     )
     return Report(metadata=metadata, sections=sections, tables=tables,
                   diagnostics=diagnostics)
@@ -167,6 +172,10 @@ def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = No
     engine = engine or default_engine()
     if len(data) > _check_limit(max_bytes):
         raise InputError(_too_large(len(data), max_bytes))
+    if reader == JSON_READER and engine.registry.get("readers", JSON_READER) is None:
+        from .deserialize import loads
+
+        return loads(data)
     text, reader_name = read(data, engine=engine, filename=filename, reader=reader,
                              encoding=encoding)
     report_id = report_id or report_id_for(filename, text.text)
@@ -175,7 +184,7 @@ def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = No
     log.info("%s: read by the %s reader (%s)", filename or "<text>", reader_name,
              text.encoding)
     report = build(text, engine=engine, report_id=report_id, source_path=filename,
-                   reader=reader_name, relative=source)
+                   reader=reader_name, relative=source, sha256=hashlib.sha256(data).hexdigest())
     report = validate(report, engine=engine, config=config)
     if log.isEnabledFor(logging.DEBUG):
         log.debug("%s: report %s, tables %s, %d cells, %d diagnostics", filename or "<text>",

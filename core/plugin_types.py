@@ -43,6 +43,9 @@ class Source:
     #: in pipe text and HTML). False for text laid out on a page (PDF text, Markdown made from
     #: PDF), where a blank cell leaves no trace and a short row cannot be read by position.
     positional: bool = True
+    #: The report's address on the web, when the input itself says (an HTML page's canonical
+    #: link or ``og:url``); empty otherwise.
+    url: str = ""
 
     def source_line(self, line: int) -> int:
         if not self.line_map:
@@ -169,6 +172,9 @@ class Writer:
     #: Other file extensions of the output, each with the options it implies: ``-o x.nt``
     #: (``{".nt": {"format": "nt"}}``) picks this writer with those options.
     extra_extensions: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    #: ``extension_for(options) -> ".ext"``: for a writer whose options choose among formats
+    #: (rdf: ``format=nt`` gives ``.nt``), the extension of the output they ask for.
+    extension_for: Callable[[Mapping[str, str]], str] | None = None
 
     def __attrs_post_init__(self) -> None:
         check_name("writer", self.name)

@@ -5,6 +5,12 @@ json_fields`), so the two describe the same fields with the same types. Descript
 the model's own docstrings and ``#:`` field comments. What type hints cannot say — the table
 codes, the schema version — is added from :mod:`gongkai.codes` and :mod:`gongkai.model`.
 
+The schema is strict about what gongkai writes with its built-in templates: each table's row
+and column codes are enums per table and template (from the built-in layouts), a table code
+and a cell address appear once, a cell with status ``ok`` or ``inferred`` has a number and the
+others have none, units, scripts and templates are the known ones, dates are ISO dates and
+years four digits. (A regional variant's extra codes are outside it: see docs/outputs.md.)
+
 The generated schema is shipped as ``gongkai/data/report.schema.json``; a test keeps the shipped
 file equal to what this module generates (regenerate it with ``gongkai schema -o FILE``).
 """
@@ -24,7 +30,7 @@ import attrs
 
 from . import model
 from .codes import load_codes
-from .model import SCHEMA_VERSION, Cell, Diagnostic, Metadata, Report, Section, Table
+from .model import SCHEMA_VERSION, Cell, CellRef, Diagnostic, Metadata, Report, Section, Table
 from .serialize import json_fields, union_args
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -35,15 +41,54 @@ SHIPPED = "data/report.schema.json"
 _SIMPLE = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
 
 
+#: Statuses whose cell has a number; every other status has none (model.Status).
+WITH_VALUE = ("ok", "inferred")
+#: An ISO date (YYYY-MM-DD), or empty when the report gives none.
+_DATE = r"^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+@cache
+def builtin_layouts() -> tuple:
+    """The layouts of the built-in templates (not those of installed plugins: the shipped
+    schema must not depend on what else is installed)."""
+    from .layout import layouts_from_package
+
+    found = []
+    for name in sorted(resources.files("gongkai.plugins").joinpath("layouts").iterdir(),
+                       key=lambda p: p.name):
+        if name.name.endswith(".toml"):
+            found += layouts_from_package("gongkai.plugins", f"layouts/{name.name}")
+    return tuple(found)
+
+
+def _templates() -> list[str]:
+    return sorted({layout.template for layout in builtin_layouts()})
+
+
 def _refinements() -> dict[tuple[type, str], dict[str, Any]]:
     """Constraints the type hints cannot express, per (class, field)."""
-    tables = list(load_codes().table_codes)
+    codes = load_codes()
+    tables = list(codes.table_codes)
     line = {"minimum": 0}
+    templates = {"enum": _templates()}
     return {
         (Report, "schema_version"): {"const": SCHEMA_VERSION},
+        (Report, "tables"): {"allOf": [{"contains": {"properties": {"code": {"const": t}}},
+                                        "minContains": 0, "maxContains": 1}
+                                       for t in tables]},
         (Table, "code"): {"enum": tables},
-        (Metadata, "templates"): {"propertyNames": {"enum": tables}},
+        (Table, "template"): templates,
+        (Metadata, "templates"): {"propertyNames": {"enum": tables},
+                                  "additionalProperties": templates},
+        (Metadata, "year"): {"minimum": 1900, "maximum": 2099},
+        (Metadata, "published"): {"pattern": _DATE},
+        (Metadata, "signed"): {"pattern": _DATE},
+        (Metadata, "script"): {"enum": ["simplified", "traditional"]},
+        (Metadata, "sha256"): {"pattern": "^$|^[0-9a-f]{64}$"},
+        (Metadata, "url"): {"pattern": "^$|^https?://[^\\s]+$"},
+        (Cell, "unit"): {"enum": ["", *(u.zh for u in codes.units)]},
         (Cell, "line"): line,
+        (CellRef, "table"): {"enum": tables},
         (Table, "line_start"): line,
         (Table, "line_end"): line,
         (Section, "line_start"): line,
@@ -51,6 +96,49 @@ def _refinements() -> dict[tuple[type, str], dict[str, Any]]:
         (Diagnostic, "line"): line,
         (Diagnostic, "lines"): {"items": line},
     }
+
+
+def _cell_rules() -> dict[str, Any]:
+    """A cell's value goes with its status: a number for ok and inferred, none otherwise."""
+    return {"if": {"properties": {"status": {"enum": list(WITH_VALUE)}}},
+            "then": {"properties": {"value": {"type": "number"}}},
+            "else": {"properties": {"value": {"type": "null"}}}}
+
+
+def _table_rules() -> list[dict[str, Any]]:
+    """Per table code and template: the row and column codes its layouts give, and no cell
+    twice: no two equal cells, and no row with more cells than it has columns (gongkai writes
+    every cell of the template once). Counting per row, not per address, keeps validation
+    fast (an address each would be some 200 scans of the cells per table)."""
+    shapes: dict[tuple[str, str], dict[str, dict[str, None]]] = {}
+    for layout in builtin_layouts():
+        rows = shapes.setdefault((layout.table, layout.template), {})
+        for row in (*layout.rows, *getattr(layout, "extra_rows", ())):
+            rows.setdefault(row.code, {}).update(dict.fromkeys(getattr(row, "columns", ())))
+    rules = []
+    for (table, template), rows in sorted(shapes.items()):
+        columns = list(dict.fromkeys(c for cs in rows.values() for c in cs))
+        once = [{"contains": {"properties": {"row": {"const": r}}},
+                 "minContains": 0, "maxContains": len(cs)} for r, cs in rows.items() if cs]
+        rules.append({
+            "if": {"properties": {"code": {"const": table}, "template": {"const": template}},
+                   "required": ["code", "template"]},
+            "then": {"properties": {"cells": {
+                "items": {"properties": {"row": {"enum": list(rows)},
+                                         "column": {"enum": columns}}},
+                "uniqueItems": True,
+                "allOf": once}}},
+        })
+    return rules
+
+
+def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Add constraints to a property's schema; nested schemas (``items``) are merged too."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
 
 
 @cache
@@ -118,13 +206,17 @@ class _Builder:
         for f in json_fields(cls):
             prop = {"description": comments[f.name]} if f.name in comments else {}
             prop.update(self.type_schema(f.hint))
-            prop.update(self.refinements.get((cls, f.name), {}))
+            _merge(prop, self.refinements.get((cls, f.name), {}))
             properties[f.name] = prop
         out: dict[str, Any] = {}
         if _class_doc(cls):
             out["description"] = _class_doc(cls)
         out.update(type="object", properties=properties, required=list(properties),
                    additionalProperties=False)
+        if cls is Cell:
+            out.update(_cell_rules())
+        if cls is Table:
+            out["allOf"] = _table_rules()
         return out
 
     def _enum(self, cls: type[enum.Enum]) -> dict[str, Any]:

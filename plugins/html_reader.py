@@ -23,6 +23,8 @@ import codecs
 import re
 from typing import TYPE_CHECKING
 
+import attrs
+
 from gongkai import hookimpl
 from gongkai.decode import decode, looks_binary
 from gongkai.errors import InputError
@@ -123,7 +125,22 @@ def read(data: bytes, options: ReadOptions) -> Source:
     body = root.find("body")
     walker.walk(body if body is not None else root)
     walker.flush()
-    return walker.out.source(encoding)
+    return attrs.evolve(walker.out.source(encoding), url=page_url(root))
+
+
+#: Where a page states its own address, most explicit first.
+_URL_PATHS = ('.//link[@rel="canonical"]/@href', './/meta[@property="og:url"]/@content',
+              './/meta[@name="url"]/@content', './/meta[@name="og:url"]/@content')
+_HTTP_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+def page_url(root) -> str:
+    """The page's address as the page gives it (``<link rel="canonical">``, ``og:url``)."""
+    for path in _URL_PATHS:
+        for value in root.xpath(path):
+            if _HTTP_URL.match(str(value).strip()):
+                return str(value).strip()
+    return ""
 
 
 class _Walker:

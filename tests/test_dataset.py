@@ -62,7 +62,9 @@ def test_the_csv_dataset_is_every_cell_of_every_report_in_path_order(corpus, tmp
     assert [tuple(r) for r in rows[1:]] == expected_rows(corpus)
     ids = list(dict.fromkeys((r[0], r[-1]) for r in rows[1:]))
     assert ids == [(rid, rel) for rel, rid in IDS]
-    assert sorted(tmp_path.iterdir()) == sorted([corpus, dataset])  # no temporary file left
+    # No temporary file left; the CSVW metadata and the data package beside the dataset.
+    assert sorted(tmp_path.iterdir()) == sorted([
+        corpus, dataset, tmp_path / "all.csv-metadata.json", tmp_path / "datapackage.json"])
 
 
 def test_the_order_does_not_depend_on_the_workers(corpus, tmp_path):
@@ -162,7 +164,7 @@ def test_the_format_comes_from_the_extension(name, fmt):
 
 def test_another_extension_is_a_usage_error(corpus, tmp_path, capsys):
     assert main(["convert", str(corpus), "--dataset", str(tmp_path / "all.xlsx")]) == 2
-    assert ".csv, .jsonl or .parquet" in capsys.readouterr().err
+    assert ".csv, .jsonl, .ndjson, .parquet" in capsys.readouterr().err
 
 
 def test_a_csv_part_not_written_by_gongkai_is_refused(tmp_path):

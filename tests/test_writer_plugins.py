@@ -87,7 +87,7 @@ def test_formats_lists_the_four_formats_with_their_options(capsys):
     assert {"json", "csv", "markdown", "rdf"} <= set(formats)
     assert formats["rdf"]["extension"] == ".ttl" and formats["rdf"]["plugin"] == "rdf_writer"
     assert {o["name"] for o in formats["csv"]["options"]} == {"wide", "table", "csvw", "bom"}
-    assert {o["name"] for o in formats["rdf"]["options"]} == {"format", "base"}
+    assert {o["name"] for o in formats["rdf"]["options"]} == {"format", "base", "license"}
     assert main(["formats"]) == 0
     text = capsys.readouterr().out
     assert "-O format=turtle" in text and "markdown_writer" in text
@@ -132,4 +132,5 @@ def test_unknown_option_in_the_config_file_names_the_file(tmp_path, capsys):
     config.write_text("[writers.rdf]\nserialization = \"nt\"\n", encoding="utf-8")
     assert main(["convert", str(seed_path("000")), "--to", "rdf", "--config", str(config)]) == 2
     err = capsys.readouterr().err
-    assert str(config) in err and "'serialization'" in err and "(options: base, format)" in err
+    assert str(config) in err and "'serialization'" in err
+    assert "(options: base, format, license)" in err

@@ -26,7 +26,7 @@ from ..findings import Row, corpus_row, report_row, suggestion, summarise, write
 from ..model import Diagnostic, Report, Severity
 from ..naming import find_reports, is_pattern, reader_extensions
 from ..output import check_not_input, write_atomically
-from ..pipeline import STDIN_NAME, choose_reader, convert_stdin
+from ..pipeline import JSON_READER, STDIN_NAME, choose_reader, convert_stdin
 from ..serialize import diagnostic_dict
 from ..suspects import find_suspects
 from ..targets import STDIO
@@ -98,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.inputs:
         print("gongkai check: give one or more report files (or --list-rules)", file=sys.stderr)
         return 2
-    if args.reader:  # an unknown one: one error, not one per input
-        choose_reader(engine, b"", name=args.reader)
+    if args.reader and args.reader != JSON_READER:  # an unknown one: one error, not one
+        choose_reader(engine, b"", name=args.reader)  # per input
     if args.output and STDIO not in args.inputs:
         check_not_input(args.output, check_inputs(args.inputs, engine))
     threshold = Severity(args.severity).rank

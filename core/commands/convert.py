@@ -14,6 +14,7 @@ from ..model import Report
 from ..output import check_not_input
 from ..pipeline import (
     DEFAULT_MAX_BYTES,
+    JSON_READER,
     choose_reader,
     convert_file,
     convert_stdin,
@@ -41,7 +42,8 @@ def add_parser(sub) -> None:
                    "reports, a directory (DIR/) for their files, or one file that stacks "
                    "(.csv .jsonl .parquet .nt)")
     p.add_argument("--from", dest="reader", metavar="READER",
-                   help="read the input with this reader instead of detecting one")
+                   help="read the input with this reader instead of detecting one; "
+                   "'json': gongkai's own JSON output, read back as the report it describes")
     p.add_argument("--encoding", help="decode the input with this encoding (e.g. gb18030)")
     p.add_argument("--max-bytes", type=byte_count, default=DEFAULT_MAX_BYTES, metavar="SIZE",
                    help="refuse a report larger than this: bytes, or with K, M or G "
@@ -81,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
     engine = engine_for(args)
     given = parse_options(args.options)
     target = resolve(engine, args.to, args.output, given)
-    if args.reader:  # an unknown one: one error, not one per input
-        choose_reader(engine, b"", name=args.reader)
+    if args.reader and args.reader != JSON_READER:  # an unknown one: one error, not one
+        choose_reader(engine, b"", name=args.reader)  # per input
     if target.dataset in DATASET_ONLY:
         if given:
             raise UsageError(f"-O: the {target.to} dataset takes no writer options")
