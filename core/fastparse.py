@@ -112,7 +112,7 @@ def lexers() -> dict[str, re.Pattern[str]] | None:
     """
     key = digest(grammar_text(), _lark_version(), RULES_FINGERPRINT, repr(_STATES),
                  repr(_BLANK_LED), repr(_BAR_TERMINALS), _CACHE_FORMAT)
-    patterns = cached_json("fast-lexers", key, _lexer_patterns)
+    patterns = cached_json("fast-lexers", key, _lexer_patterns, _valid_patterns)
     if not patterns:
         return None
     return {state: re.compile(pattern, flags) for state, (pattern, flags) in patterns.items()}
@@ -120,6 +120,18 @@ def lexers() -> dict[str, re.Pattern[str]] | None:
 
 #: Bumped when what _lexer_patterns returns changes meaning.
 _CACHE_FORMAT = "1"
+
+
+def _valid_patterns(value: object) -> bool:
+    """Whether a cached value is what _lexer_patterns makes: state -> [pattern, flags]."""
+    if not isinstance(value, dict):
+        return False
+    for state, entry in value.items():
+        if not (isinstance(state, str) and isinstance(entry, list) and len(entry) == 2
+                and isinstance(entry[0], str) and type(entry[1]) is int):
+            return False
+        re.compile(entry[0], entry[1])  # an error makes the entry invalid (rebuilt)
+    return True
 
 
 def _lark_version() -> str:

@@ -1,13 +1,13 @@
 """Parse pipe text with the report grammar (``grammars/report.lark``) into blocks.
 
-The grammar is built once per process (and its LALR tables cached on disk between processes);
-the parse tree is turned into a few plain records: sections of paragraphs, sub-headings and
-table blocks whose cells know their kind, text, line and position on the line.
+The grammar is built once per process, when a text needs it (0.1 s; most texts are walked by
+:mod:`gongkai.fastparse` without it); the parse tree is turned into a few plain records:
+sections of paragraphs, sub-headings and table blocks whose cells know their kind, text, line
+and position on the line.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import cache
 from importlib import resources
@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
-from .cache import cache_dir as store
 from .errors import ReportSyntaxError
 
 if TYPE_CHECKING:
@@ -98,7 +97,11 @@ def grammar_text() -> str:
 
 @cache
 def parser() -> lark.Lark:
-    """The LALR parser of the report grammar, built once per process, cached on disk."""
+    """The LALR parser of the report grammar, built once per process.
+
+    Not kept on disk: Lark's cache is a pickle, and loading a pickle can run code (a file
+    planted in the cache directory would run on the next conversion).
+    """
     import lark
 
     text = grammar_text()
@@ -109,10 +112,6 @@ def parser() -> lark.Lark:
         propagate_positions=True,
         maybe_placeholders=False,
     )
-    cache_dir = store()
-    if cache_dir is not None:
-        digest = hashlib.sha256((text + lark.__version__).encode()).hexdigest()[:16]
-        options["cache"] = str(cache_dir / f"report-{digest}.lark-cache")
     return lark.Lark(text, **options)
 
 

@@ -70,7 +70,8 @@ def _traditional_characters() -> re.Pattern[str]:
         converted = _converter("t2s").convert("\n".join(chars)).split("\n")
         return "".join(a for a, b in zip(chars, converted, strict=True) if a != b)
 
-    chars = cached_json("t2s-characters", digest(_opencc_version()), build)
+    chars = cached_json("t2s-characters", digest(_opencc_version()), build,
+                        lambda v: isinstance(v, str))
     return re.compile("[" + re.escape(chars) + "]") if chars else re.compile("(?!)")
 
 
@@ -126,11 +127,16 @@ def _vocabulary_fix() -> tuple[re.Pattern[str] | None, dict[str, str]]:
         return fixes
 
     # Loading s2twp's dictionaries takes a tenth of a second: the result is kept instead.
-    fixes = cached_json("mirrored-labels", digest(_opencc_version(), *labels), build)
+    fixes = cached_json("mirrored-labels", digest(_opencc_version(), *labels), build,
+                        _is_text_map)
     if not fixes:
         return None, {}
     alternatives = sorted(fixes, key=len, reverse=True)
     return re.compile("|".join(re.escape(a) for a in alternatives)), fixes
+
+
+def _is_text_map(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
 
 
 def to_simplified(text: str, context: NormalizeContext) -> str:

@@ -138,7 +138,7 @@ def test_the_lexers_kept_in_the_cache_are_the_grammars(tmp_path, monkeypatch):
     try:
         built = fastparse.lexers()
         (entry,) = tmp_path.glob("fast-lexers-*.json")
-        assert {s: tuple(v) for s, v in json.loads(entry.read_text("utf-8")).items()} == {
+        assert {s: tuple(v) for s, v in json.loads(entry.read_text("utf-8"))["value"].items()} == {
             s: (p.pattern, p.flags) for s, p in built.items()}
         fastparse.lexers.cache_clear()
         text = normalized(SEEDS[0])
