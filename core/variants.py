@@ -26,6 +26,12 @@ and headings one normalizer, and for sentences of the prose stating the tables' 
 Load one with ``gongkai --variant FILE.toml`` or ``Engine(variants=[path])``; ship one in a
 plugin with :class:`VariantPlugin`. Every mistake is a :class:`~gongkai.errors.ConfigError`
 naming the file, the line and the key.
+
+Annotation patterns are matched by RE2 (google-re2), whose matching time is linear in the text
+whatever the pattern: a pattern Python's backtracking ``re`` would take minutes on
+(``(x+x+)+y``) is harmless, and one RE2 cannot promise that for (back-references,
+look-arounds) is refused when the file is loaded. Variant files are bounded too: their size,
+the number and length of patterns, the rows a layout adds.
 """
 
 from __future__ import annotations
@@ -60,6 +66,14 @@ _LAYOUT_KEYS = ("extends", "name", "table", "template", "shape", "priority", "de
                 "columns", "rows", "remove_rows", "aliases", "extra_rows")
 _ROW_KEYS = ("code", "columns")
 _EXTRA_ROW_KEYS = ("code", "zh", "en", "aliases", "columns", "after")
+
+#: Bounds on a variant file: a real one is a few KB, a few patterns, a dozen extra rows.
+MAX_VARIANT_BYTES = 1024 * 1024
+MAX_PATTERNS = 200
+MAX_PATTERN_CHARS = 1000
+MAX_EXTRA_ROWS = 1000
+#: Memory RE2 may use for one compiled pattern (beyond it, the pattern is refused).
+RE2_MAX_MEM = 8 * 1024 * 1024
 _ANNOTATION_KEYS = ("ignore", "patterns")
 _HEADING = re.compile(r"^(\s*[一二三四五六七八九十]{1,3}\s*、\s*)(\S.*?)(\s*)$")
 
@@ -123,7 +137,8 @@ class _VariantText:
     def __init__(self, variant: Variant):
         parts = [re.escape(a) for a in sorted(variant.ignore, key=len, reverse=True)]
         parts += [f"(?:{p})" for p in variant.ignore_patterns]
-        self.ignore = re.compile("|".join(parts)) if parts else None
+        # RE2 (linear time) reads re.escape's output as the same literals.
+        self.ignore = linear_pattern("|".join(parts)) if parts else None
         titles = {s.code: s.zh for s in load_codes().sections}
         self.headings = [
             (label_key(w), titles[code]) for code, wordings in variant.sections for w in wordings
@@ -246,9 +261,10 @@ def extend_layout(
     rows = [r for r in rows if r.code not in removed]
     table = load_codes().table(base.table)
     new_extra = []
+    codes = {r.code for r in rows}
     for add in add_rows:
         check_name("row", add.code)
-        if table.has_row(add.code) or any(r.code == add.code for r in rows):
+        if table.has_row(add.code) or add.code in codes:
             raise ConfigError(f"extra row {add.code!r} is already a row of table "
                               f"{base.table!r}; give that row an alias instead")
         row = RowLayout(add.code, add.columns)
@@ -260,6 +276,7 @@ def extend_layout(
                 raise ConfigError(f"extra row {add.code!r}: no row {add.after!r} to put it "
                                   "after")
             rows.insert(index + 1, row)
+        codes.add(add.code)
         new_extra.append(add.extra_row())
     layout = attrs.evolve(
         base,
@@ -277,12 +294,41 @@ def extend_layout(
 # -- reading variant files ---------------------------------------------------------------------
 
 
+class PatternError(ValueError):
+    """A pattern RE2 cannot compile (not RE2 syntax, or too large)."""
+
+
+def linear_pattern(pattern: str):
+    """``pattern`` compiled by RE2: matching is linear in the text, whatever the pattern."""
+    try:
+        import re2
+    except ImportError:  # pragma: no cover - a dependency; missing only in a broken install
+        raise PatternError("annotation patterns need the google-re2 package "
+                           "(pip install google-re2)") from None
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = RE2_MAX_MEM
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise PatternError(str(reason)) from None
+
+
 def load_variant(path: str | os.PathLike) -> Variant:
     p = Path(path)
     try:
-        text = p.read_text("utf-8")
+        with open(p, "rb") as f:
+            data = f.read(MAX_VARIANT_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"cannot read variant file: {exc.strerror}", path=str(p)) from None
+    if len(data) > MAX_VARIANT_BYTES:
+        raise ConfigError(f"variant file is larger than {MAX_VARIANT_BYTES // 1024} KB",
+                          path=str(p))
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError("variant file is not UTF-8 text", path=str(p)) from None
     return variant_from_toml(text, source=str(p))
@@ -296,12 +342,34 @@ def load_variant_resource(package: str, resource: str) -> Variant:
 
 def variant_from_toml(text: str, *, source: str = "<variant>") -> Variant:
     """Read a variant file's text; every error names ``source``, the line and the key."""
+    if len(text) > MAX_VARIANT_BYTES:
+        raise ConfigError(f"variant file is larger than {MAX_VARIANT_BYTES // 1024} KB",
+                          path=source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _decode_error_line(str(exc))
         raise ConfigError(f"not valid TOML: {exc}", path=source, line=line) from None
+    except RecursionError:  # thousands of nested arrays or tables
+        raise ConfigError("not valid TOML: nested too deeply", path=source,
+                          line=_deepest_line(text)) from None
     return _Reader(text, source).variant(data)
+
+
+def _deepest_line(text: str) -> int | None:
+    """The line where brackets are nested deepest (where a too-deep document goes wrong)."""
+    depth = best = 0
+    line = where = 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > best:
+                best, where = depth, line
+        elif char in "]}":
+            depth -= 1
+    return where
 
 
 def _decode_error_line(message: str) -> int | None:
@@ -435,8 +503,11 @@ class _Reader:
             raise self.error((*path, "priority"), f"must be an integer, not {priority!r}")
         if not base_name and priority is None:
             priority = 0
+        entries = self.items(d, "extra_rows", path)
+        if len(entries) > MAX_EXTRA_ROWS:
+            raise self.error((*path, "extra_rows"), f"more than {MAX_EXTRA_ROWS} extra rows")
         extra = [self.extra_row(e, (*path, "extra_rows", j), base.table)
-                 for j, e in enumerate(self.items(d, "extra_rows", path))]
+                 for j, e in enumerate(entries)]
         remove = self.strings(d, "remove_rows", path)
         own = [*(e.code for e in base.extra_rows), *(a.code for a in extra)]
         aliases = self.aliases(d.get("aliases", {}), (*path, "aliases"), base.table, own)
@@ -498,12 +569,19 @@ class _Reader:
         d = self.table(value, ("annotations",), _ANNOTATION_KEYS)
         ignore = self.strings(d, "ignore", ("annotations",))
         patterns = self.strings(d, "patterns", ("annotations",))
+        if len(patterns) > MAX_PATTERNS:
+            raise self.error(("annotations", "patterns"), f"more than {MAX_PATTERNS} patterns")
         for j, pattern in enumerate(patterns):
-            try:
-                compiled = re.compile(pattern)
-            except re.error as exc:
+            if len(pattern) > MAX_PATTERN_CHARS:
                 raise self.error(("annotations", "patterns", j),
-                                 f"not a regular expression: {exc}") from None
+                                 f"longer than {MAX_PATTERN_CHARS} characters")
+            try:
+                compiled = linear_pattern(pattern)
+            except PatternError as exc:
+                raise self.error(("annotations", "patterns", j),
+                                 "not a regular expression gongkai can match in linear time "
+                                 "(RE2 syntax: no back-references or look-arounds): "
+                                 f"{exc}") from None
             if compiled.search("|") or compiled.search("\n") or compiled.match(""):
                 raise self.error(("annotations", "patterns", j),
                                  "must not match '|', a line break or the empty text")
