@@ -28,7 +28,7 @@ from typing import TextIO
 from .errors import UsageError
 from .model import Report
 from .output import atomic_writer
-from .tidy import COLUMNS, DATASET_COLUMNS, CsvRows, tidy_csv, tidy_rows
+from .tidy import COLUMNS, DATASET_COLUMNS, CsvRows, csv_row, exact_row, tidy_csv, tidy_rows
 
 #: Dataset formats by file extension.
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
@@ -85,8 +85,9 @@ def _ext(fmt: str) -> str:
 
 
 def csv_chunk(rows: Iterable[tuple[str, ...]]) -> str:
+    """Tidy rows as CSV text (free texts formula-safe, as the tidy CSV writes them)."""
     buffer = io.StringIO()
-    CsvRows(buffer).writerows(rows)
+    CsvRows(buffer).writerows(csv_row(r) for r in rows)
     return buffer.getvalue()
 
 
@@ -130,14 +131,17 @@ def report_chunk(report: Report, fmt: str, options: Mapping[str, str] | None = N
 
 
 def csv_file_rows(path: str | os.PathLike) -> Iterator[tuple[str, ...]]:
-    """The rows of a tidy CSV file written by gongkai (its header checked and skipped)."""
+    """The exact rows of a tidy CSV file written by gongkai (its header checked and skipped,
+    the quotes that made its texts formula-safe taken off)."""
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
         header = next(reader, None)
         if header is None or tuple(header) != COLUMNS:
             raise ValueError("not a tidy CSV written by gongkai (unexpected header)")
         for row in reader:
-            yield tuple(row)
+            if len(row) != len(COLUMNS):
+                raise ValueError(f"a row of {len(row)} fields, not {len(COLUMNS)}")
+            yield exact_row(tuple(row))
 
 
 def csv_file_chunk(path: str | os.PathLike, fmt: str, report_id: str, source: str) -> str:
@@ -146,6 +150,7 @@ def csv_file_chunk(path: str | os.PathLike, fmt: str, report_id: str, source: st
     Raises ValueError when the file is not that report's tidy CSV (another report id: written
     by an older version, or for another input), so the caller converts the input again.
     """
+    # Exact rows (csv_file_rows undoes the formula-safe quotes); the chunk formats them again.
     rows = [(*row, source) for row in csv_file_rows(path)]
     if any(row[0] != report_id for row in rows):
         raise ValueError(f"not the tidy CSV of report {report_id!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Collection, Iterable, Iterator
 from functools import cache
 from typing import Any, TextIO
@@ -58,6 +59,54 @@ class CsvRows:
             self._buffer.seek(0)
             self._buffer.truncate()
         return line
+
+
+#: A text field starting with one of these is a formula to a spreadsheet (tab and CR too: some
+#: spreadsheets strip them and read what follows).
+FORMULA_START = frozenset("=+-@\t\r")
+#: What a field may start with for formula_safe to have work to do (the hot path's test).
+_QUOTE_CANDIDATE = FORMULA_START | {"'"}
+#: Texts starting like a formula that a spreadsheet reads as plain values: numbers (-3, +1.5,
+#: -10%) and runs of dashes (the placeholder "-"): left as they are.
+_HARMLESS = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)%?|-+")
+
+
+def _needs_quote(text: str) -> bool:
+    # A text already starting with "'" gets one more when what follows its quotes would: so
+    # unquote_formula can tell the quote gongkai added from one the source wrote.
+    rest = text.lstrip("'")
+    return rest[:1] in FORMULA_START and _HARMLESS.fullmatch(rest) is None
+
+
+def formula_safe(text: str) -> str:
+    """A free-text field of the tidy CSV as a spreadsheet shows it as text, never evaluates it.
+
+    A text starting with ``= + - @``, a tab or a carriage return gets a leading ``'`` (unless
+    it is a number or a run of dashes); so does one that starts with ``'`` followed by such a
+    text. :func:`unquote_formula` gives the exact text back.
+    """
+    return "'" + text if _needs_quote(text) else text
+
+
+def unquote_formula(text: str) -> str:
+    """The exact text of a tidy CSV field written by :func:`formula_safe`."""
+    return text[1:] if text[:1] == "'" and _needs_quote(text[1:]) else text
+
+
+def csv_row(row: tuple[str, ...]) -> tuple[str, ...]:
+    """A tidy row as the CSV writes it: ``report_id`` and ``raw`` formula-safe."""
+    rid, raw = row[0], row[6]
+    if rid[:1] not in _QUOTE_CANDIDATE and raw[:1] not in _QUOTE_CANDIDATE:
+        return row
+    return (formula_safe(rid), *row[1:6], formula_safe(raw), *row[7:])
+
+
+def exact_row(row: tuple[str, ...]) -> tuple[str, ...]:
+    """A tidy row read back from a tidy CSV, its texts exact again (csv_row undone)."""
+    rid, raw = row[0], row[6]
+    if rid[:1] != "'" and raw[:1] != "'":
+        return row
+    return (unquote_formula(rid), *row[1:6], unquote_formula(raw), *row[7:])
 
 
 @attrs.frozen
@@ -150,7 +199,8 @@ def tidy_rows(report: Report) -> Iterator[tuple[str, ...]]:
 
 def tidy_csv(report: Report, tables: Collection[str] | None = None, *,
              source: bool = False) -> str:
-    """The report's tidy rows as CSV text without the header: what :class:`CsvRows` writes.
+    """The report's tidy rows as CSV text without the header: what :class:`CsvRows` writes
+    of :func:`csv_row` (texts formula-safe).
 
     ``tables``: only the cells of these table codes. ``source``: end each row with the
     report's ``metadata.source`` (a dataset's row). This is the dataset's hot path, so the
@@ -159,15 +209,18 @@ def tidy_csv(report: Report, tables: Collection[str] | None = None, *,
     field held anything the csv module would quote. Else each row that holds one of those
     goes through the csv module.
     """
-    rid = report.metadata.report_id
+    exact_rid = report.metadata.report_id
+    rid = formula_safe(exact_rid)
     status = _STATUS_TEXT
+    risky = _QUOTE_CANDIDATE
     cells = [c for t in report.tables if tables is None or t.code in tables for c in t.cells]
     if not cells:
         return ""
     lines = [
         f"{rid},{c.table},{c.row},{c.column},"
         f"{v if type(v := c.value) is int else format_number(v)},"
-        f"{c.unit},{c.raw},{status[c.status]},{c.line}"
+        f"{c.unit},{r if (r := c.raw)[:1] not in risky else formula_safe(r)},"
+        f"{status[c.status]},{c.line}"
         for c in cells
     ]
     text = "\n".join(lines) + "\n"
@@ -176,10 +229,11 @@ def tidy_csv(report: Report, tables: Collection[str] | None = None, *,
         out = CsvRows(io.StringIO())
         for i, line in enumerate(lines):
             if line.count(",") != 8 or '"' in line or "\n" in line or "\r" in line:
-                lines[i] = out.format_row(cell_row(rid, cells[i]))
+                lines[i] = out.format_row(csv_row(cell_row(exact_rid, cells[i])))
         text = "\n".join(lines) + "\n"
     if source:  # the same field on every row: formatted once
-        end = "," + CsvRows(io.StringIO()).format_row(("", report.metadata.source))[1:]
+        field = formula_safe(report.metadata.source)
+        end = "," + CsvRows(io.StringIO()).format_row(("", field))[1:]
         text = text.replace("\n", end + "\n") if len(lines) == text.count("\n") else (
             "\n".join(line + end for line in lines) + "\n")
     return text

@@ -30,10 +30,27 @@ _PLAIN_CODE = re.compile(r"[A-Za-z0-9_.\-/]+")
 _BLOCK_START = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+=])")
 
 
+#: What GFM's autolink extension turns into a link: ``scheme://``, ``www.`` and e-mail
+#: addresses (``a@b.cn``, with or without ``mailto:``).
+_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?i:(?<![A-Za-z0-9])(www)(\.))"
+                       r"|(?<=.)(@)")
+
+
+def _unlinked(m: re.Match) -> str:
+    if m.group(1):
+        return "\\:"  # http\:// shows http:// and is no link
+    if m.group(2):
+        return m.group(2) + "\\."
+    # An address is found in the text after parsing, so escapes do not hide it: an empty
+    # comment (shown as nothing) cuts the text in two before the @.
+    return "<!-- -->@"
+
+
 def inline(text: str) -> str:
-    """Text shown literally inside a paragraph or a table cell (no markup, no raw HTML)."""
+    """Text shown literally inside a paragraph or a table cell (no markup, no raw HTML, no
+    link: a URL or an address in the text is shown as text, not made a link)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;")
-    return _INLINE.sub(r"\\\1", text)
+    return _AUTOLINK.sub(_unlinked, _INLINE.sub(r"\\\1", text))
 
 
 def paragraph(text: str) -> str:

@@ -84,11 +84,14 @@ def test_wide_neutralises_formulas_but_not_numbers():
                 float(value)  # only numbers may start with "-"
 
 
-def test_tidy_form_keeps_raw_text_exactly():
+def test_tidy_form_keeps_raw_text_exactly_up_to_the_formula_quote():
+    from gongkai.tidy import exact_row
+
     grid = rows(gongkai.dumps(sample_report(), "csv"))
     assert grid[0] == list(COLUMNS)
     raws = [r[COLUMNS.index("raw")] for r in grid[1:]]
-    assert FORMULA in raws and "a|b\nc" in raws
+    assert "'" + FORMULA in raws and "a|b\nc" in raws and "-3" in raws and "-" in raws
+    assert FORMULA in [exact_row(tuple(r))[COLUMNS.index("raw")] for r in grid[1:]]
 
 
 def test_table_option_filters_and_rejects_unknown_tables(seed_reports):
@@ -214,7 +217,7 @@ def test_tidy_csv_is_what_the_csv_module_writes(cells, report_id):
     import attrs
 
     from gongkai.model import Cell, Status
-    from gongkai.tidy import tidy_csv, tidy_rows
+    from gongkai.tidy import csv_row, tidy_csv, tidy_rows
 
     report = sample_report()
     table = report.tables[0]
@@ -222,8 +225,9 @@ def test_tidy_csv_is_what_the_csv_module_writes(cells, report_id):
                  for raw, unit, value, line in cells)
     report = attrs.evolve(report, tables=(attrs.evolve(table, cells=made), *report.tables[1:]),
                           metadata=attrs.evolve(report.metadata, report_id=report_id))
-    expected = "".join(_csv_module_row(list(r)) for r in tidy_rows(report))
+    # (its free texts made formula-safe: csv_row)
+    expected = "".join(_csv_module_row(list(csv_row(r))) for r in tidy_rows(report))
     assert tidy_csv(report) == expected
     only = {table.code}
     assert tidy_csv(report, only) == "".join(
-        _csv_module_row(list(r)) for r in tidy_rows(report) if r[1] in only)
+        _csv_module_row(list(csv_row(r))) for r in tidy_rows(report) if r[1] in only)

@@ -283,7 +283,7 @@ def test_decimal_values_have_a_valid_lexical_form(value):
 
 
 def test_one_agency_written_with_and_without_the_levels_above_it_is_one_iri():
-    # 淮安市洪泽区人民政府 (2023) and 洪泽区人民政府 (2024): one agency key, one IRI (gongkai.agency).
+    # 淮安市洪泽区人民政府 (2023), 洪泽区人民政府 (2024): one agency key (gongkai.agency), one IRI.
     from conftest import FIXTURES
 
     iris = set()
