@@ -70,7 +70,9 @@ def test_json_output_carries_cells_lines_and_severity(capsys, broken):
                                   "requests.suspect-cell": 1}
     assert summary["unplaced"] == [{"report": str(broken),
                                     "why": "its agency could not be told"}]
-    first, second = data["files"]
+    # The files in input path order (as `convert` takes them): found by their paths here.
+    files = {f["path"]: f for f in data["files"]}
+    first, second = files[str(broken)], files[str(seed_path("000"))]
     assert (first["path"], first["report_id"], first["error"]) == (str(broken), "broken", None)
     assert second["findings"] == []
     identity = next(f for f in first["findings"] if f["code"] == "requests.column-identity")
