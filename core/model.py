@@ -187,6 +187,8 @@ class Metadata:
     published: str = ""
     #: ISO date of the signature line, when there is one.
     signed: str = ""
+    #: The address the report was published at, when the text says (a crawler's 原文链接).
+    url: str = ""
     source_path: str = ""
     #: ``simplified`` or ``traditional``: the script the source is written in.
     script: str = "simplified"

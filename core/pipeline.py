@@ -124,6 +124,7 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
         year=found.year,
         published=found.published,
         signed=found.signed,
+        url=found.url,
         source_path=source_path,
         script=facts.get("script", "simplified"),
         encoding=source.encoding,
