@@ -9,9 +9,15 @@ Where each comes from, in order of trust:
 * year: the title, else the opening sentence's ``2019年``, else a first line naming the year's
   disclosure work (``现将我局2020年度政府信息公开情况报告如下``), else the year before
   publication;
-* published: a crawler header (``时间:2020年01月31日``), else the signature date;
+* published: a crawler header (``时间:2020年01月31日``, ``发布时间: 2021-03-05 08:58``), else
+  the signature date;
+* url: a crawler header (``原文链接: https://…``) among the first lines;
 * credit_code: the first valid code a line states after 统一社会信用代码 (gongkai.agency).
-* url: a crawler header (``原文链接: https://…``) among the first lines.
+
+A crawler's dump of a page (the 平潭 archive) opens with header lines, ``标题:`` /
+``发布时间:`` / ``发布机构:`` / ``原文链接:``: they are what the site itself says, so they come
+first — the title (and the agency and year it names), the date, the agency when the header
+is not empty (``发布机构:`` alone is nothing), and the page's address.
 
 Everything here works on the normalized (simplified) text; nothing is guessed beyond these
 patterns, and a field the text does not give stays empty.
@@ -38,8 +44,14 @@ _TITLE_YEAR_FIRST = re.compile(
 _YEAR_OF_REPORT = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开)")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _CRAWLER = re.compile(r"(?:时间|发布时间|发布日期|日期)\s*[:：]\s*" + _DATE.pattern)
-_URL = re.compile(r"^(?:原文链接|原文地址|原文网址|链接|网址|URL)\s*[:：]\s*(?P<url>https?://[^\s<>\"]+)\s*$",
-                  re.IGNORECASE)
+_ISO_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
+#: A crawler's header line: its key, and the metadata field it gives.
+_CRAWL_FIELDS = {"标题": "title", "发布时间": "published", "发布日期": "published",
+                 "原文链接": "url", "原文地址": "url", "原文网址": "url", "网址": "url",
+                 "链接": "url", "URL": "url", "发布机构": "agency"}
+_CRAWL_LINE = re.compile(r"^(?P<key>" + "|".join(_CRAWL_FIELDS) + r")\s*[:：]\s*(?P<value>.*)$")
+#: Crawler header lines are looked for among this many first lines.
+_CRAWL_HEAD = 16
 _OPENING = re.compile(
     r"^(?P<year>(?:19|20)\d{2})\s*年(?:度|以来)?\s*[,，]?\s*(?P<rest>.*)$"
 )
@@ -65,12 +77,21 @@ class Found:
 
 def find_metadata(doc: ParsedDocument) -> Found:
     lines = [b for s in doc.all_sections() for b in s.blocks if isinstance(b, Line)]
-    head = lines[:8]
+    # A crawler's header opens the text: only the preamble's first lines are looked at.
+    crawled = _crawler_header([b for b in doc.preamble.blocks if isinstance(b, Line)]
+                              [:_CRAWL_HEAD])
+    # The header lines are the crawler's, not the report's: the title is looked for after them.
+    head = [ln for ln in lines[:_CRAWL_HEAD + 8] if not _CRAWL_LINE.match(ln.text.strip())][:8]
 
     title, agency, year = _find_title(head)
+    if crawled.get("title"):
+        title = crawled["title"]
+        named, named_year = _from_title(title)
+        agency, year = named or agency, named_year or year
+    agency = crawled.get("agency") or agency
 
-    published = ""
-    for ln in head:
+    published = crawled.get("published", "")
+    for ln in head if not published else ():
         m = _CRAWLER.search(ln.text)
         if m:
             published = _iso(m)
@@ -103,9 +124,26 @@ def find_metadata(doc: ParsedDocument) -> Found:
         year = int(published[:4]) - 1
     credit_code = next((code for ln in lines if "信用代码" in ln.text
                         and (code := find_credit_code(ln.text))), "")
-    url = next((m["url"] for ln in lines[:12] if (m := _URL.match(ln.text.strip()))), "")
     return Found(title=title, agency=agency, year=year, published=published, signed=signed,
-                 credit_code=credit_code, url=url)
+                 credit_code=credit_code, url=crawled.get("url", ""))
+
+
+def _crawler_header(lines: list[Line]) -> dict[str, str]:
+    """The fields a crawler's header lines give (the first of each; empty headers give none)."""
+    out: dict[str, str] = {}
+    for ln in lines:
+        m = _CRAWL_LINE.match(ln.text.strip())
+        if not m or not (value := m["value"].strip()):
+            continue
+        field = _CRAWL_FIELDS[m["key"]]
+        if field == "published":
+            d = _DATE.search(value) or _ISO_DATE.search(value)
+            value = _iso(d) if d else ""
+        elif field == "url":
+            value = value.split()[0] if re.match(r"https?://", value) else ""
+        if value:
+            out.setdefault(field, value)
+    return out
 
 
 def _find_title(head: list[Line]) -> tuple[str, str, int | None]:
