@@ -24,6 +24,26 @@ def seed_reports():
     return {p.stem: gongkai.convert_bytes(p.read_bytes(), filename=p.name) for p in SEEDS}
 
 
+def run_check(capsys, *args: str) -> tuple[int, str, str]:
+    """``gongkai check ARGS`` in this process: its exit status, standard output and error."""
+    from gongkai.cli import main
+
+    status = main(["check", *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def broken(tmp_path) -> Path:
+    """Seed 002 with new/natural_person raised from 2 to 3 (line 99): the culprit-cell issue's
+    example, whose two broken identities share that one cell."""
+    from test_rules import edit
+
+    path = tmp_path / "broken.txt"
+    path.write_text(edit("002", l99=("2 |", "3 |")), encoding="utf-8")
+    return path
+
+
 def pytest_terminal_summary(terminalreporter):
     """The share of cells read back per generated shape (tests/test_flattening_property.py),
     when that module ran."""

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 from test_rules import edit
 
 from gongkai.cli import main
 
-from conftest import SEEDS, seed_path
+from conftest import SEEDS, run_check, seed_path
 
-
-def check(capsys, *args: str) -> tuple[int, str, str]:
-    status = main(["check", *args])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture
-def broken(tmp_path) -> Path:
-    """Seed 002 with new/natural_person raised from 2 to 3 (line 99)."""
-    path = tmp_path / "broken.txt"
-    path.write_text(edit("002", l99=("2 |", "3 |")), encoding="utf-8")
-    return path
+check = run_check
 
 
 def test_the_seeds_check_clean_but_for_seed_001s_blank_cells(capsys):

@@ -9,26 +9,12 @@ from pathlib import Path
 
 import pytest
 from test_continuity import CARRY_TWO, FORWARD, OVER, write
-from test_rules import edit
 
-from gongkai.cli import main
 from gongkai.findings import COLUMNS
 
-from conftest import FIXTURES
+from conftest import FIXTURES, run_check
 
-
-def check(capsys, *args: str) -> tuple[int, str, str]:
-    status = main(["check", *args])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture
-def broken(tmp_path) -> Path:
-    """Seed 002 with new/natural_person raised from 2 to 3 (line 99): the issue's example."""
-    path = tmp_path / "broken.txt"
-    path.write_text(edit("002", l99=("2 |", "3 |")), encoding="utf-8")
-    return path
+check = run_check
 
 
 @pytest.fixture
