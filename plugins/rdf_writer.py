@@ -312,6 +312,19 @@ def _units(b: _Builder) -> None:
             b.add(concept, b.attribute.unitMult, b.L(unit.multiplier))
 
 
+def _conversion(b: _Builder, made: Any) -> tuple[Any, Any]:
+    """PROV: the activity by this version of gongkai that made ``made`` (and the software)."""
+    from gongkai import __version__
+
+    activity = b.iri.U(f"{made}/conversion")
+    b.add(made, b.prov.wasGeneratedBy, activity)
+    b.add(activity, b.RDF.type, b.prov.Activity)
+    software = b.iri.software(f"gongkai-{__version__}")
+    b.add(activity, b.prov.wasAssociatedWith, software)
+    b.add(software, b.RDF.type, b.prov.SoftwareAgent)
+    return activity, software
+
+
 def source_name(metadata: Metadata) -> str:
     """How the source file is named in the output: its path relative to the batch root (the
     report's ``source``), else its file name — never the directories above the root (they are
@@ -380,12 +393,7 @@ def describe_report(g, report: Report, base: str = DEFAULT_BASE,
         b.add(r, dct.license, iri.U(license_iri(license)))
     # PROV: the conversion that made this description (no clock time: the same report gives
     # the same graph; a dataset states when it was made).
-    activity = iri.U(f"{r}/conversion")
-    b.add(r, b.prov.wasGeneratedBy, activity)
-    b.add(activity, RDF.type, b.prov.Activity)
-    software = iri.software(f"gongkai-{__version__}")
-    b.add(activity, b.prov.wasAssociatedWith, software)
-    b.add(software, RDF.type, b.prov.SoftwareAgent)
+    activity, software = _conversion(b, r)
     b.add(software, b.rdfs.label, b.L(f"gongkai {__version__}"))
     for name in ([m.reader] if m.reader else []) + _plugins(report):
         plugin = iri.software(name)
@@ -471,7 +479,6 @@ def build_graph(report: Report, base: str = DEFAULT_BASE, license: str = ""):
 def describe_dataset(g, base: str = DEFAULT_BASE, license: str = "",
                      issued: str = "") -> None:
     """DCAT and PROV for a dataset: its data sets, its licence, when and by what it was made."""
-    from gongkai import __version__
 
     b = _Builder(g, base)
     iri, RDF = b.iri, b.RDF
@@ -485,12 +492,7 @@ def describe_dataset(g, base: str = DEFAULT_BASE, license: str = "",
         b.add(catalog, b.dct.license, iri.U(license_iri(license)))
     for t in b.codes.tables:
         b.add(catalog, b.dcat.theme, iri.scheme(t.code, "row"))
-    activity = iri.U(f"{catalog}/conversion")
-    b.add(catalog, b.prov.wasGeneratedBy, activity)
-    b.add(activity, RDF.type, b.prov.Activity)
-    software = iri.software(f"gongkai-{__version__}")
-    b.add(activity, b.prov.wasAssociatedWith, software)
-    b.add(software, RDF.type, b.prov.SoftwareAgent)
+    activity, _ = _conversion(b, catalog)
     if issued:
         b.add(catalog, b.dct.issued, b.L(issued, datatype=b.XSD.dateTime))
         b.add(activity, b.prov.endedAtTime, b.L(issued, datatype=b.XSD.dateTime))
