@@ -17,11 +17,13 @@ The command line (``gongkai convert DIR... -o OUTDIR``) is :mod:`gongkai.batch_c
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import csv
 import gc
 import multiprocessing
 import os
 import signal
+import stat
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -29,10 +31,11 @@ from typing import Any
 
 import attrs
 
+from . import guard
 from .config import Config
 from .dataset import CHUNK_FORMAT, RDF_FORMATS, csv_file_chunk, report_chunk
 from .engine import Engine, default_engine
-from .errors import GongkaiError, OutputError, UsageError
+from .errors import GongkaiError, InputError, OutputError, UsageError
 from .model import Report, Severity
 from .naming import Input, find_reports, output_names, reader_extensions, report_ids, source_names
 from .output import atomic_writer
@@ -51,11 +54,12 @@ class Result:
     #: Position of the input in the sorted list of inputs.
     index: int
     path: str
-    #: ``converted``, ``skipped`` (its output is newer than the input) or ``failed``.
+    #: ``converted``, ``skipped`` (its output is up to date, or it is not a regular file:
+    #: then ``error`` says why) or ``failed``.
     status: str
     #: The report (when converted and asked for with ``keep_reports``).
     report: Report | None = None
-    #: Why the input failed.
+    #: Why the input failed (or was skipped, when it is not a regular file).
     error: GongkaiError | None = None
     #: The output file written (or kept, when skipped), if there is an output directory.
     output: str | None = None
@@ -93,6 +97,9 @@ class BatchOptions:
     config: Config | None = None
     #: Extra plugin modules, for worker processes that cannot inherit the caller's engine.
     plugins: tuple[str, ...] = ()
+    #: Seconds one input may take (None: no limit); past it the input fails, naming the
+    #: plugin that was running, and the batch goes on.
+    timeout: float | None = guard.DEFAULT_TIMEOUT
 
 
 #: An input's report id and source (its path relative to the input root).
@@ -129,12 +136,38 @@ def _findings(report: Report) -> int:
     return sum(1 for d in report.diagnostics if d.severity is not Severity.INFO)
 
 
+class NotRegular(InputError):
+    """The input is a FIFO, a device or a socket: a batch skips it (reading could block)."""
+
+
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+
+
+def _check_regular(path: str) -> None:
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return  # missing, unreadable...: reading it says so
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise NotRegular(f"skipped: {kind}, not a regular file", path=path)
+
+
 def convert_one(path: str, output: str | None, options: BatchOptions, engine: Engine,
                 ident: Identity | None = None) -> tuple[str, Report | None, int, str]:
-    """Convert one input: ``(status, report, findings, dataset text)``; raises on failure.
+    """Convert one input: ``(status, report, findings, dataset text)``; raises on failure
+    (within ``options.timeout`` seconds).
 
     ``ident``: the report id and source the batch gave the input (:func:`plan`).
     """
+    _check_regular(path)
+    return guard.time_limited(options.timeout,
+                              lambda: _convert_one(path, output, options, engine, ident), path)
+
+
+def _convert_one(path: str, output: str | None, options: BatchOptions, engine: Engine,
+                 ident: Identity | None) -> tuple[str, Report | None, int, str]:
     if output and not options.force and _up_to_date(path, output):
         data = ""
         if options.dataset:
@@ -205,7 +238,12 @@ def _run_chunk(chunk: Sequence[Task]) -> list[tuple]:
     for index, path, output, ident in chunk:
         try:
             status, report, findings, data = convert_one(path, output, options, engine, ident)
-        except Exception as exc:  # one bad input never stops the batch
+        except NotRegular as exc:
+            out.append((index, SKIPPED, None, _pack_error(exc, path), 0, ""))
+            continue
+        except BaseException as exc:  # one bad input never stops the batch (SystemExit too)
+            if isinstance(exc, KeyboardInterrupt):
+                raise
             out.append((index, FAILED, None, _pack_error(exc, path), 0, ""))
             continue
         out.append((index, status, report if options.keep_reports else None, None, findings,
@@ -253,7 +291,9 @@ def _results_in_pool(tasks: list[Task], options: BatchOptions,
     At most ``window`` inputs are in flight or finished and waiting for their turn, so memory
     is bounded whatever the number of inputs. A worker that dies (killed, out of memory)
     breaks the pool: a new pool retries the inputs that were in flight one at a time, so only
-    the input that kills a worker fails.
+    the input that kills a worker fails. An input stuck where the time limit cannot stop it
+    (code that never comes back to Python) is caught the same way: when nothing finishes for
+    longer than the limit allows, the workers are killed.
     """
     size = max(1, min(16, len(tasks) // (jobs * 8)))
     window = jobs * size * 4
@@ -273,6 +313,7 @@ def _results_in_pool(tasks: list[Task], options: BatchOptions,
         # in a worker would walk (and so copy, page by page) every object of the parent.
         gc.freeze()
     executor = _executor(jobs, options)
+    killed = False  # the workers were killed for taking too long
     try:
         while next_index is not None:
             if suspects:  # after a worker died: one input at a time, to find the culprit
@@ -286,8 +327,13 @@ def _results_in_pool(tasks: list[Task], options: BatchOptions,
                     chunk = pending.popleft()
                     in_flight[executor.submit(_run_chunk, chunk)] = chunk
                     flying += len(chunk)
-            done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
             careful = len(in_flight) == 1 and len(next(iter(in_flight.values()))) == 1
+            done, _ = cf.wait(in_flight, timeout=_patience(options.timeout, 1 if careful else size),
+                              return_when=cf.FIRST_COMPLETED)
+            if not done:  # stuck beyond what the time limit allows: stop every worker
+                _kill(executor)
+                killed = True
+                done, _ = cf.wait(in_flight)  # every one fails now: the pool is broken
             broken: list[Task] = []
             for future in done:
                 chunk = in_flight.pop(future)
@@ -315,10 +361,12 @@ def _results_in_pool(tasks: list[Task], options: BatchOptions,
                 in_flight.clear()
                 flying = 0
                 if careful and len(broken) == 1:
-                    ready[broken[0][0]] = _died(broken[0])
+                    ready[broken[0][0]] = (_stuck(broken[0], options.timeout) if killed
+                                           else _died(broken[0]))
                     on_done(1)
                 else:
                     suspects.extend(sorted(broken))
+                killed = False
                 executor.shutdown(wait=True, cancel_futures=True)
                 executor = _executor(jobs, options)
             while next_index in ready:
@@ -333,6 +381,23 @@ def _results_in_pool(tasks: list[Task], options: BatchOptions,
             gc.unfreeze()
 
 
+#: Seconds past the time limit before the parent kills workers that have not come back.
+GRACE_SECONDS = 10.0
+
+
+def _patience(timeout: float | None, inputs: int) -> float | None:
+    """How long to wait for a chunk of ``inputs`` before taking its worker for stuck."""
+    return None if not timeout else timeout * inputs + GRACE_SECONDS
+
+
+def _kill(executor: cf.ProcessPoolExecutor) -> None:
+    # The pool has no API for it: its processes are killed, which breaks it (every future
+    # in flight fails with BrokenProcessPool, and the inputs are retried one at a time).
+    for process in list(getattr(executor, "_processes", {}).values()):
+        with contextlib.suppress(OSError, AttributeError):
+            process.kill()
+
+
 def _executor(jobs: int, options: BatchOptions) -> cf.ProcessPoolExecutor:
     return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
                                   initializer=_init_worker, initargs=(options,))
@@ -341,6 +406,13 @@ def _executor(jobs: int, options: BatchOptions) -> cf.ProcessPoolExecutor:
 def _failed(task: Task, message: str) -> tuple:
     index, path, _, _ = task
     return index, FAILED, None, _pack_error(GongkaiError(message, path=path), path), 0, ""
+
+
+def _stuck(task: Task, timeout: float | None) -> tuple:
+    error = guard.timeout_error(timeout or 0, None, task[1])
+    error.message += "; its worker process was killed"
+    error.args = (error.message,)
+    return task[0], FAILED, None, _pack_error(error, task[1]), 0, ""
 
 
 def _died(task: Task) -> tuple:
@@ -406,6 +478,7 @@ def convert_many(
     plugins: Sequence[str] = (),
     on_done: Callable[[int], None] | None = None,
     report_ids: Callable[[Input], str] | None = None,
+    timeout: float | None = guard.DEFAULT_TIMEOUT,
 ) -> Iterator[Result]:
     """Convert every report found under ``sources``; one :class:`Result` per input, in order.
 
@@ -424,6 +497,8 @@ def convert_many(
         progress display).
     :param report_ids: gives each found :class:`Input` its report id, instead of its path
         relative to the input root (docs/codes.md); an id given twice is a UsageError.
+    :param timeout: seconds one input may take (None: no limit); a stuck input or plugin
+        fails with an error naming the plugin, and the others go on.
 
     Errors of single inputs are results, never raised; consuming the iterator only raises for
     a mistake in the arguments (UsageError) or an interruption.
@@ -442,7 +517,7 @@ def convert_many(
         to=to, writer_options=dict(writer_options or {}), force=force, dataset=dataset,
         dataset_options=dict(dataset_options or {}), keep_reports=keep_reports, reader=reader,
         encoding=encoding, max_bytes=max_bytes,
-        config=config, plugins=tuple(plugins),
+        config=config, plugins=tuple(plugins), timeout=timeout,
     )
     idents = None
     if report_ids is not None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 import attrs
 
 from .errors import UsageError
+from .guard import DEFAULT_TIMEOUT
 from .naming import is_pattern
 
 if TYPE_CHECKING:
@@ -53,6 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "license of the configuration)")
     group.add_argument("-j", "--jobs", type=_positive, metavar="N",
                        help="worker processes (default: the number of cores)")
+    group.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                       help="stop an input that takes longer than this, naming the plugin "
+                            f"that was running; 0: no limit (default: {DEFAULT_TIMEOUT:g})")
     group.add_argument("--force", action="store_true",
                        help="convert again inputs whose output is newer than the input")
     group.add_argument("-q", "--quiet", action="store_true",
@@ -66,6 +70,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value < 10**7:  # (nan fails both)
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or a positive number of seconds")
     return value
 
 
@@ -84,11 +98,15 @@ class Summary:
     failed: list[Result] = attrs.field(factory=list)
     #: Files in the directories searched that no reader takes: ``(path, reason)``.
     passed_over: list[tuple[str, str]] = attrs.field(factory=list)
+    #: Inputs skipped for a reason (not a regular file), listed after the summary.
+    not_regular: list[Result] = attrs.field(factory=list)
 
     def add(self, result: Result) -> None:
         log.debug("%s: %s", result.path, result.status)
         if result.status == "failed":
             self.failed.append(attrs.evolve(result, data=""))
+        elif result.status == "skipped" and result.error is not None:
+            self.not_regular.append(attrs.evolve(result, data=""))
         elif result.status == "skipped":
             self.skipped += 1
         else:
@@ -97,7 +115,7 @@ class Summary:
 
     @property
     def done(self) -> int:
-        return self.converted + self.skipped + len(self.failed)
+        return self.converted + self.skipped + len(self.failed) + len(self.not_regular)
 
 
 def run_batch(args: argparse.Namespace, engine: Engine, writer_options: Mapping[str, str],
@@ -135,7 +153,7 @@ def run_batch(args: argparse.Namespace, engine: Engine, writer_options: Mapping[
         dataset=CHUNK_FORMAT[fmt] if fmt else None, dataset_options=dataset_opts,
         keep_reports=False, reader=args.reader, encoding=args.encoding,
         max_bytes=args.max_bytes, config=config,
-        plugins=tuple(getattr(args, "plugins", None) or ()),
+        plugins=tuple(getattr(args, "plugins", None) or ()), timeout=args.timeout or None,
     )
     log.info("%d reports found in %s", len(inputs), ", ".join(args.input))
     bar = ProgressBar(len(inputs)) if wants_progress(args.quiet) else None
@@ -211,6 +229,8 @@ def print_summary(summary: Summary, elapsed: float, *, quiet: bool = False,
         parts = [f"{summary.converted} converted ({summary.with_findings} with findings)"]
         if summary.skipped:
             parts.append(f"{summary.skipped} up to date")
+        if summary.not_regular:
+            parts.append(f"{len(summary.not_regular)} skipped")
         parts.append(f"{len(summary.failed)} failed")
         print(f"gongkai: {summary.total} reports: {', '.join(parts)} "
               f"in {elapsed:.1f}s ({rate:.0f}/s)", file=stream)
@@ -224,6 +244,10 @@ def print_summary(summary: Summary, elapsed: float, *, quiet: bool = False,
             print(f"  {path}: {reason}", file=stream)
         if len(summary.passed_over) > SHOWN_PASSED_OVER:
             print(f"  ... and {len(summary.passed_over) - SHOWN_PASSED_OVER} more", file=stream)
+    if summary.not_regular and not quiet:
+        print("skipped:", file=stream)
+        for result in summary.not_regular:
+            print(f"  {result.error.format() if result.error else result.path}", file=stream)
     if summary.failed:
         print("failed:", file=stream)
         for result in summary.failed:

@@ -31,6 +31,7 @@ import pluggy
 from . import hookspecs
 from .codes import load_codes
 from .errors import ConfigError, PluginError
+from .guard import is_plugin_failure
 from .layout import Layout
 from .plugin_types import CorpusRule, Normalizer, Reader, Rule, Writer
 
@@ -227,7 +228,9 @@ class Engine:
             return
         try:
             plugin = ep.load()
-        except Exception as exc:
+        except BaseException as exc:  # SystemExit at import too: the plugin is skipped
+            if not is_plugin_failure(exc):
+                raise
             self._skip(ep.name, f"failed to import {ep.value}: {_describe(exc)}")
             return
         dist, version = _dist_of(ep)
@@ -245,7 +248,9 @@ class Engine:
             return
         try:
             module = _import_plugin(plugin)
-        except Exception as exc:
+        except BaseException as exc:  # SystemExit at import too: the plugin is skipped
+            if not is_plugin_failure(exc):
+                raise
             self._skip(plugin, f"failed to import: {_describe(exc)}")
             return
         if self.pm.is_registered(module):  # already loaded from its entry point
@@ -325,7 +330,9 @@ class Engine:
                         result = function(register=self._register_callback(kind, name))
                     except PluginError:
                         raise
-                    except Exception as exc:
+                    except BaseException as exc:
+                        if not is_plugin_failure(exc):
+                            raise
                         raise PluginError(f"{hook_name} raised {_describe(exc)}",
                                           plugin=name) from exc
                     if result is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from . import guard
 from .errors import PluginError
 from .plugin_types import NormalizeContext, Normalizer
 
@@ -25,9 +26,12 @@ def normalize(
     original = text
     expected: list[int] | None = None  # per-line "|" counts, computed only if needed
     for normalizer, plugin in sorted(normalizers, key=lambda p: (p[0].order, p[0].name)):
+        guard.current = plugin
         try:
             result = normalizer.apply(text, context)
-        except Exception as exc:  # a plugin's bug must name the plugin
+        except BaseException as exc:  # a plugin's bug must name the plugin
+            if not guard.is_plugin_failure(exc):
+                raise
             raise PluginError(
                 f"normalizer {normalizer.name!r} of plugin {plugin!r} failed: {exc!r}",
                 plugin=plugin,
@@ -50,4 +54,5 @@ def normalize(
                 plugin=plugin,
             )
         text = result
+    guard.current = None
     return text, context.facts

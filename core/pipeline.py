@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO, TextIO
 from weakref import WeakKeyDictionary
 
+from . import guard
 from .codes import load_codes
 from .config import Config
 from .decode import looks_binary
@@ -68,12 +69,16 @@ def choose_reader(engine: Engine, head: bytes, filename: str = "",
         return found
     best, best_score = None, 0.0
     for contribution in sorted(engine.readers(), key=lambda c: c.name):
+        guard.current = contribution.plugin
         try:
             score = float(contribution.item.sniff(head, filename))
-        except Exception as exc:
+        except BaseException as exc:
+            if not guard.is_plugin_failure(exc):
+                raise
             raise PluginError(
                 f"reader {contribution.name!r} of plugin {contribution.plugin!r} failed to "
                 f"sniff the input: {exc!r}", plugin=contribution.plugin) from exc
+        guard.current = None
         if score > best_score:
             best, best_score = contribution, score
     if best is None:
@@ -93,13 +98,17 @@ def read(data: bytes, *, engine: Engine, filename: str = "", reader: str | None 
     if not data.strip():
         raise NotAReportError("the input is empty")
     contribution = choose_reader(engine, data[:SNIFF_BYTES], filename, reader)
+    guard.current = contribution.plugin
     try:
         source = contribution.item.read(data, ReadOptions(encoding=encoding, filename=filename))
     except GongkaiError:
         raise
-    except Exception as exc:
+    except BaseException as exc:  # SystemExit too: a plugin never ends the run
+        if not guard.is_plugin_failure(exc):
+            raise
         raise PluginError(f"reader {contribution.name!r} of plugin {contribution.plugin!r} "
                           f"failed: {exc!r}", plugin=contribution.plugin) from exc
+    guard.current = None
     if not isinstance(source, Source) or not isinstance(source.text, str):
         # Checked here, or the plugin's mistake would surface later as a crash of gongkai's.
         raise PluginError(f"reader {contribution.name!r} of plugin {contribution.plugin!r} "
@@ -205,12 +214,23 @@ def _too_large(size: int | None, limit: int) -> str:
             "max_bytes= in Python)")
 
 
+def _open_input(path: str) -> BinaryIO:
+    """The input opened for reading; a FIFO without a writer gives no bytes, never a hang."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        os.set_blocking(fd, True)  # a pipe with a writer is then read as usual
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def convert_file(path: str | os.PathLike, **options) -> Report:
     """Convert a report file. Errors carry the path so they print as ``path:line: ...``."""
     path = os.fspath(path)
     limit = _check_limit(options.get("max_bytes", DEFAULT_MAX_BYTES))
     try:
-        with open(path, "rb") as f:
+        with _open_input(path) as f:
             size = os.fstat(f.fileno()).st_size
             if size > limit:
                 raise InputError(_too_large(size, limit))
@@ -332,13 +352,26 @@ def _checked_options(contribution: Contribution, options: Mapping[str, str] | No
 
 def _run_writer(contribution: Contribution, what: str, call: Callable[[], Any]) -> Any:
     """Call into a writer plugin; its unexpected exceptions become a PluginError naming it."""
+    guard.current = contribution.plugin
     try:
         return call()
     except (GongkaiError, OSError):  # OSError: the stream's (a full disk, a closed pipe)
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        if not guard.is_plugin_failure(exc):
+            raise
         raise PluginError(f"writer {contribution.name!r} of plugin {contribution.plugin!r} "
                           f"failed{what}: {exc!r}", plugin=contribution.plugin) from exc
+    finally:
+        guard.current = None
+
+
+def _write_to(contribution: Contribution, report: Report, stream: TextIO,
+              options: Mapping[str, str]) -> None:
+    _run_writer(contribution, "", lambda: contribution.item.write(report, stream, options))
+    if stream.closed:  # what it wrote may be lost: never taken for a complete output
+        raise PluginError(f"writer {contribution.name!r} of plugin {contribution.plugin!r} "
+                          "closed its output stream", plugin=contribution.plugin)
 
 
 def _companions(contribution: Contribution, report: Report, options: Mapping[str, str],
@@ -370,7 +403,7 @@ def write(report: Report, to: str, stream: TextIO, *, options: Mapping[str, str]
     contribution = writer_for(engine, to)
     options = _checked_options(contribution, options)
     _companions(contribution, report, options, "")
-    _run_writer(contribution, "", lambda: contribution.item.write(report, stream, options))
+    _write_to(contribution, report, stream, options)
 
 
 def write_file(report: Report, to: str, path: str | os.PathLike, *,
@@ -387,7 +420,7 @@ def write_file(report: Report, to: str, path: str | os.PathLike, *,
     directory, name = os.path.split(path)
     extra = _companions(contribution, report, options, name)
     with atomic_writer(path) as stream:
-        _run_writer(contribution, "", lambda: contribution.item.write(report, stream, options))
+        _write_to(contribution, report, stream, options)
     written = [path]
     for companion, produce in extra:
         target = os.path.join(directory, companion)

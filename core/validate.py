@@ -31,6 +31,7 @@ from operator import attrgetter
 
 import attrs
 
+from . import guard
 from .config import Config
 from .engine import Engine
 from .model import Cell, CellRef, Diagnostic, Number, Report, Severity, Status, Table, cell_ref
@@ -186,6 +187,7 @@ def validate(report: Report, *, engine: Engine, config: Config | None = None) ->
 def _run_rule(contribution, setting: Severity, config: Config,
               check: Callable[[], Iterable[Diagnostic]], found: list[Diagnostic]) -> None:
     rule = contribution.item
+    guard.current = contribution.plugin
     try:
         regraded = config.rule_setting(rule.id) is not None
         for d in check():
@@ -193,12 +195,16 @@ def _run_rule(contribution, setting: Severity, config: Config,
             found.append(attrs.evolve(d, code=rule.id,
                                       severity=setting if regraded else d.severity,
                                       plugin=d.plugin or contribution.plugin))
-    except Exception as exc:
+    except BaseException as exc:  # SystemExit too: a rule never ends the run
+        if not guard.is_plugin_failure(exc):
+            raise
         found.append(Diagnostic(
             severity=Severity.ERROR, code="rule-failed",
             message=f"rule {rule.id!r} of plugin {contribution.plugin!r} failed: {exc!r}",
             plugin=contribution.plugin,
         ))
+    finally:
+        guard.current = None
 
 
 def _identity_ids(rules: Sequence, settings: Mapping[str, Severity | None]) -> set[str]:

@@ -10,6 +10,7 @@ from ..batch_cli import is_batch, run_batch
 from ..config import load_config
 from ..dataset import CHUNK_FORMAT, dataset_format, dataset_writer, report_chunk
 from ..errors import ConfigError, UsageError
+from ..guard import time_limited
 from ..model import Report
 from ..output import check_not_input
 from ..pipeline import (
@@ -102,6 +103,13 @@ def run(args: argparse.Namespace) -> int:
         return run_batch(args, engine, options, **batch_outputs(engine, target, args, options))
     if args.output and args.output != STDIO:
         check_not_input(args.output, inputs)
+    return time_limited(args.timeout or None,
+                        lambda: _convert_one(args, engine, target, options), inputs[0])
+
+
+def _convert_one(args: argparse.Namespace, engine, target: Target,
+                 options: dict[str, str]) -> int:
+    inputs = args.input
     report = read_report(inputs[0], args, engine)
     if args.strict and refuse(inputs[0], report):
         return 1
