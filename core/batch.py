@@ -7,7 +7,9 @@ Memory stays flat however many inputs there are: only a bounded window of inputs
 or waiting for its turn at any time.
 
 Optionally each report is also written to its own file under an output directory (names from
-:mod:`gongkai.naming`; an output newer than its input is kept, not redone, unless ``force``),
+:mod:`gongkai.naming`; an output recorded as made from the same input bytes with the same
+options, plugins and version, and still whole, is kept, not redone, unless ``force``: see
+:mod:`gongkai.resume`),
 and formatted as dataset rows (:mod:`gongkai.dataset`) by the worker, so that the caller only
 has to append text.
 
@@ -38,8 +40,9 @@ from .engine import Engine, default_engine
 from .errors import GongkaiError, InputError, OutputError, UsageError
 from .model import Report, Severity
 from .naming import Input, find_reports, output_names, reader_extensions, report_ids, source_names
-from .output import atomic_writer
-from .pipeline import DEFAULT_MAX_BYTES, convert_file, write, writer_for
+from .output import atomic_writer, remove_stale_temporaries
+from .pipeline import DEFAULT_MAX_BYTES, convert_bytes, read_file, write, writer_for
+from .resume import Entry, Manifest, file_entry, run_key, stamp, verified
 
 __all__ = ["BatchOptions", "Input", "Result", "convert_many", "find_reports", "run"]
 
@@ -54,7 +57,8 @@ class Result:
     #: Position of the input in the sorted list of inputs.
     index: int
     path: str
-    #: ``converted``, ``skipped`` (its output is up to date, or it is not a regular file:
+    #: ``converted``, ``skipped`` (its output is up to date: made from the same input with
+    #: the same options and plugins, and whole; or it is not a regular file:
     #: then ``error`` says why) or ``failed``.
     status: str
     #: The report (when converted and asked for with ``keep_reports``).
@@ -65,8 +69,11 @@ class Result:
     output: str | None = None
     #: Diagnostics of severity warning or error the conversion found (0 when skipped).
     findings: int = 0
-    #: The report's dataset rows as text, when a dataset format was asked for.
+    #: The report's dataset rows as text, when a dataset format was asked for ("" when
+    #: skipped because the chunk of the last run still holds: see ``previous_chunks``).
     data: str = ""
+    #: What the output (or dataset chunk) was made from (gongkai.resume.stamp), "" if none.
+    stamp: str = ""
 
     @property
     def ok(self) -> bool:
@@ -82,7 +89,7 @@ class BatchOptions:
     #: Format of the per-input files (a writer name) and the writer's options.
     to: str = "json"
     writer_options: Mapping[str, str] = attrs.field(factory=dict)
-    #: Redo inputs whose output is newer than the input.
+    #: Redo inputs whose output is up to date.
     force: bool = False
     #: ``csv``, ``jsonl`` or an RDF format (``turtle``, ``nt``, ``json-ld``): format every
     #: report as dataset text (Result.data), with these options (gongkai.dataset.OPTIONS).
@@ -100,12 +107,16 @@ class BatchOptions:
     #: Seconds one input may take (None: no limit); past it the input fails, naming the
     #: plugin that was running, and the batch goes on.
     timeout: float | None = guard.DEFAULT_TIMEOUT
+    #: What, besides the input, makes an output what it is (gongkai.resume.run_key; set by
+    #: run()).
+    run_key: str = ""
 
 
 #: An input's report id and source (its path relative to the input root).
 Identity = tuple[str, str]
-#: One input to convert: its index, path, output file (or None) and identity.
-Task = tuple[int, str, str | None, Identity | None]
+#: One input to convert: its index, path, output file (or None), identity and the record of
+#: its output's last run.
+Task = tuple[int, str, "str | None", "Identity | None", "Entry | None"]
 
 
 def identities(inputs: Sequence[Input]) -> list[Identity]:
@@ -114,13 +125,6 @@ def identities(inputs: Sequence[Input]) -> list[Identity]:
 
 
 # -- the work on one input (runs in a worker process) ------------------------------------------
-
-
-def _up_to_date(path: str, output: str) -> bool:
-    try:
-        return os.stat(output).st_mtime_ns > os.stat(path).st_mtime_ns
-    except OSError:
-        return False
 
 
 def _check_inside(output: str, outdir: str) -> None:
@@ -154,50 +158,72 @@ def _check_regular(path: str) -> None:
         raise NotRegular(f"skipped: {kind}, not a regular file", path=path)
 
 
-def convert_one(path: str, output: str | None, options: BatchOptions, engine: Engine,
-                ident: Identity | None = None) -> tuple[str, Report | None, int, str]:
-    """Convert one input: ``(status, report, findings, dataset text)``; raises on failure
-    (within ``options.timeout`` seconds).
+Outcome = tuple[str, "Report | None", int, str, "Entry | None"]
 
-    ``ident``: the report id and source the batch gave the input (:func:`plan`).
+
+def convert_one(path: str, output: str | None, options: BatchOptions, engine: Engine,
+                ident: Identity | None = None, previous: Entry | None = None) -> Outcome:
+    """Convert one input: ``(status, report, findings, dataset text, output record)``;
+    raises on failure (within ``options.timeout`` seconds).
+
+    ``ident``: the report id and source the batch gave the input (:func:`plan`);
+    ``previous``: the record of the output the last run wrote, kept when it is still what
+    this run would write.
     """
     _check_regular(path)
-    return guard.time_limited(options.timeout,
-                              lambda: _convert_one(path, output, options, engine, ident), path)
+    return guard.time_limited(
+        options.timeout, lambda: _convert_one(path, output, options, engine, ident, previous),
+        path)
 
 
 def _convert_one(path: str, output: str | None, options: BatchOptions, engine: Engine,
-                 ident: Identity | None) -> tuple[str, Report | None, int, str]:
-    if output and not options.force and _up_to_date(path, output):
-        data = ""
+                 ident: Identity | None, previous: Entry | None) -> Outcome:
+    data = read_file(path, options.max_bytes)
+    # The report id and source are part of what an output is made from.
+    made_from = stamp(data, options.run_key + ascii(ident))
+    if (output is None and options.dataset and not options.force and previous is not None
+            and previous.stamp == made_from):
+        return SKIPPED, None, 0, "", previous  # its chunk of the last, interrupted run holds
+    if (output and not options.force and previous is not None
+            and previous.stamp == made_from and verified(output, previous)):
+        text = ""
         if options.dataset:
             if options.to == "csv" and ident is not None and options.dataset not in RDF_FORMATS:
                 try:  # the output is this report's tidy CSV: its rows are the dataset's
-                    data = csv_file_chunk(output, options.dataset, *ident)
+                    text = csv_file_chunk(output, options.dataset, *ident)
                 except (OSError, ValueError, UnicodeDecodeError, csv.Error):
                     pass
                 else:
-                    return SKIPPED, None, 0, data
-            report = _convert(path, options, engine, ident)
-            data = report_chunk(report, options.dataset, options.dataset_options)
-        return SKIPPED, None, 0, data
-    report = _convert(path, options, engine, ident)
+                    return SKIPPED, None, 0, text, previous
+            report = _convert(data, path, options, engine, ident)
+            text = report_chunk(report, options.dataset, options.dataset_options)
+        return SKIPPED, None, 0, text, previous
+    report = _convert(data, path, options, engine, ident)
+    entry = None
     if output:
         os.makedirs(os.path.dirname(output), exist_ok=True)
         _check_inside(output, options.outdir or os.path.dirname(output))
         with atomic_writer(output) as stream:
             write(report, options.to, stream, options=options.writer_options, engine=engine)
-    data = (report_chunk(report, options.dataset, options.dataset_options) if options.dataset
+        entry = file_entry(output, made_from)
+    elif options.dataset:
+        entry = Entry(made_from, -1, "")  # no output: the stamp of the dataset chunk only
+    text = (report_chunk(report, options.dataset, options.dataset_options) if options.dataset
             else "")
-    return CONVERTED, report, _findings(report), data
+    return CONVERTED, report, _findings(report), text, entry
 
 
-def _convert(path: str, options: BatchOptions, engine: Engine,
+def _convert(data: bytes, path: str, options: BatchOptions, engine: Engine,
              ident: Identity | None) -> Report:
     report_id, source = ident or (None, None)
-    return convert_file(path, engine=engine, reader=options.reader, encoding=options.encoding,
-                        max_bytes=options.max_bytes, config=options.config,
-                        report_id=report_id, source=source)
+    try:
+        return convert_bytes(data, filename=path, engine=engine, reader=options.reader,
+                             encoding=options.encoding, max_bytes=options.max_bytes,
+                             config=options.config, report_id=report_id, source=source)
+    except UsageError:  # a wrong argument (--from NAME), not this file's fault
+        raise
+    except GongkaiError as exc:
+        raise exc.located(path) from None
 
 
 # Worker state: set by the initializer (or inherited through fork).
@@ -235,19 +261,20 @@ def _run_chunk(chunk: Sequence[Task]) -> list[tuple]:
     options: BatchOptions = _worker["options"]
     engine: Engine = _worker["engine"]
     out = []
-    for index, path, output, ident in chunk:
+    for index, path, output, ident, previous in chunk:
         try:
-            status, report, findings, data = convert_one(path, output, options, engine, ident)
+            status, report, findings, data, entry = convert_one(path, output, options,
+                                                                engine, ident, previous)
         except NotRegular as exc:
-            out.append((index, SKIPPED, None, _pack_error(exc, path), 0, ""))
+            out.append((index, SKIPPED, None, _pack_error(exc, path), 0, "", None))
             continue
         except BaseException as exc:  # one bad input never stops the batch (SystemExit too)
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            out.append((index, FAILED, None, _pack_error(exc, path), 0, ""))
+            out.append((index, FAILED, None, _pack_error(exc, path), 0, "", None))
             continue
         out.append((index, status, report if options.keep_reports else None, None, findings,
-                    data))
+                    data, entry))
     return out
 
 
@@ -404,15 +431,15 @@ def _executor(jobs: int, options: BatchOptions) -> cf.ProcessPoolExecutor:
 
 
 def _failed(task: Task, message: str) -> tuple:
-    index, path, _, _ = task
-    return index, FAILED, None, _pack_error(GongkaiError(message, path=path), path), 0, ""
+    index, path = task[0], task[1]
+    return index, FAILED, None, _pack_error(GongkaiError(message, path=path), path), 0, "", None
 
 
 def _stuck(task: Task, timeout: float | None) -> tuple:
     error = guard.timeout_error(timeout or 0, None, task[1])
     error.message += "; its worker process was killed"
     error.args = (error.message,)
-    return task[0], FAILED, None, _pack_error(error, task[1]), 0, ""
+    return task[0], FAILED, None, _pack_error(error, task[1]), 0, "", None
 
 
 def _died(task: Task) -> tuple:
@@ -486,7 +513,7 @@ def convert_many(
         the readers declare) and glob patterns (``"crawl/**/*.txt"``).
     :param jobs: worker processes (default: the number of cores; 1 converts in this process).
     :param outdir: also write each report to its own file here, in format ``to``; an input
-        whose output is newer than the input is skipped unless ``force``.
+        whose output is up to date (gongkai.resume) is skipped unless ``force``.
     :param dataset: ``"csv"``, ``"jsonl"`` or an RDF serialization (``"turtle"``, ``"nt"``,
         ``"json-ld"``): give each result its tidy rows (or its graph) as text (data).
     :param keep_reports: set False when only outputs or dataset rows are wanted: the reports
@@ -544,25 +571,53 @@ def _given_ids(inputs: Sequence[Input], report_ids: Callable[[Input], str]) -> l
 def run(inputs: Sequence[Input], outputs: Sequence[str | None], options: BatchOptions, *,
         engine: Engine | None = None, jobs: int | None = None,
         on_done: Callable[[int], None] | None = None,
-        idents: Sequence[Identity] | None = None) -> Iterator[Result]:
+        idents: Sequence[Identity] | None = None,
+        previous_chunks: Mapping[str, str] | None = None) -> Iterator[Result]:
     """Convert planned inputs (see :func:`plan`); one :class:`Result` each, in input order.
 
     ``idents``: each input's report id and source (default: :func:`identities`).
+    ``previous_chunks``: for inputs without an output file, the stamp of each one's dataset
+    chunk kept from an interrupted run (gongkai.dataset.ResumableDataset): an input made from
+    the same bytes and options is ``skipped`` with no data, its old chunk to be used.
     """
     engine = engine or default_engine()
+    manifest = None
     if options.outdir:
         if os.path.exists(options.outdir) and not os.path.isdir(options.outdir):
             raise UsageError(f"the output directory {options.outdir!r} is a file")
-        os.makedirs(options.outdir, exist_ok=True)
-    tasks = [(i, inp.path, out, ident) for i, (inp, out, ident) in enumerate(
-        zip(inputs, outputs, idents or identities(inputs), strict=True))]
+        try:
+            os.makedirs(options.outdir, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot make the output directory: {exc.strerror or exc}",
+                              path=options.outdir) from None
+        remove_stale_temporaries(options.outdir)  # what killed runs left
+        manifest = Manifest(options.outdir)
+    if options.outdir or options.dataset:
+        options = attrs.evolve(options, run_key=run_key(
+            to=options.to, writer_options=options.writer_options, reader=options.reader,
+            encoding=options.encoding, max_bytes=options.max_bytes, config=options.config,
+            engine=engine) + repr((options.dataset, sorted(options.dataset_options.items()))))
+    chunks = previous_chunks or {}
+    tasks = [(i, inp.path, out, ident, manifest.get(out) if manifest and out
+              else (Entry(chunks[inp.path], -1, "") if inp.path in chunks else None))
+             for i, (inp, out, ident) in enumerate(
+                 zip(inputs, outputs, idents or identities(inputs), strict=True))]
     jobs = min(jobs or default_jobs(), max(len(tasks), 1))
     notify = on_done or (lambda n: None)
     raw = (_results_here(tasks, options, engine, notify) if jobs <= 1
            else _results_in_pool(tasks, options, engine, jobs, notify))
-    for index, status, report, error, findings, data in raw:
-        yield Result(
-            index=index, path=tasks[index][1], status=status, report=report,
-            error=_unpack_error(error) if error else None, output=tasks[index][2],
-            findings=findings, data=data,
-        )
+    finished = False
+    try:
+        for index, status, report, error, findings, data, entry in raw:
+            output = tasks[index][2]
+            if manifest is not None and entry is not None and output:
+                manifest.record(output, entry)
+            yield Result(
+                index=index, path=tasks[index][1], status=status, report=report,
+                error=_unpack_error(error) if error else None, output=output,
+                findings=findings, data=data, stamp=entry.stamp if entry else "",
+            )
+        finished = True
+    finally:
+        if manifest is not None:
+            manifest.close(compact=finished)

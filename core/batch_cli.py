@@ -58,7 +58,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="stop an input that takes longer than this, naming the plugin "
                             f"that was running; 0: no limit (default: {DEFAULT_TIMEOUT:g})")
     group.add_argument("--force", action="store_true",
-                       help="convert again inputs whose output is newer than the input")
+                       help="convert again inputs whose output is up to date (made from the "
+                            "same input, options and plugins)")
     group.add_argument("-q", "--quiet", action="store_true",
                        help="no progress bar, and no summary unless something failed")
 
@@ -126,7 +127,7 @@ def run_batch(args: argparse.Namespace, engine: Engine, writer_options: Mapping[
     dataset's extension)."""
     from .batch import BatchOptions, plan, run
     from .config import load_config
-    from .dataset import CHUNK_FORMAT, STDOUT, dataset_format, dataset_writer
+    from .dataset import CHUNK_FORMAT, STDOUT, ResumableDataset, dataset_format, dataset_writer
     from .progress import ProgressBar, wants_progress
 
     if not outdir and not dataset:
@@ -170,13 +171,27 @@ def run_batch(args: argparse.Namespace, engine: Engine, writer_options: Mapping[
 
     start = time.monotonic()
     try:
-        results = run(inputs, outputs, options, engine=engine, jobs=args.jobs, on_done=on_done)
         if dataset:
-            with dataset_writer(dataset, fmt, dataset_opts) as stream:
-                for result in results:
-                    stream.write(result.data)
-                    summary.add(result)
+            if dataset == STDOUT:  # nothing to keep for a next run
+                with dataset_writer(dataset, fmt, dataset_opts) as stream:
+                    for result in run(inputs, outputs, options, engine=engine, jobs=args.jobs,
+                                      on_done=on_done):
+                        stream.write(result.data)
+                        summary.add(result)
+            else:  # written as it grows: an interrupted run keeps its chunks for the next one
+                with ResumableDataset(dataset, fmt, dataset_opts) as table:
+                    kept = table.stamps if not outdir and not args.force else {}
+                    for result in run(inputs, outputs, options, engine=engine, jobs=args.jobs,
+                                      on_done=on_done, previous_chunks=kept):
+                        if (result.status == "skipped" and not result.data
+                                and result.path in kept and result.stamp == kept[result.path]):
+                            table.add_previous(result.path)
+                        else:
+                            table.add(result.path, result.stamp, result.data)
+                        summary.add(result)
         else:
+            results = run(inputs, outputs, options, engine=engine, jobs=args.jobs,
+                          on_done=on_done)
             for result in results:
                 summary.add(result)
     except KeyboardInterrupt:

@@ -15,6 +15,7 @@ is one write, and nothing but the chunks waiting for their turn is ever held in 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TextIO
 
-from .errors import UsageError
+from .errors import OutputError, UsageError
 from .model import Report
 from .output import atomic_writer
 from .tidy import COLUMNS, DATASET_COLUMNS, CsvRows, csv_row, exact_row, tidy_csv, tidy_rows
@@ -197,3 +198,113 @@ def dataset_writer(path: str | os.PathLike, fmt: str | None = None,
         from .datapackage import write_descriptions
 
         write_descriptions(path, options)
+
+
+class ResumableDataset:
+    """The dataset file, written as it grows so that an interrupted run keeps its work.
+
+    Chunks (:func:`report_chunk` text) go to ``.NAME.gongkai-partial`` beside the dataset,
+    each recorded (input path, what it was made from, where it is) in
+    ``.NAME.gongkai-partial.jsonl`` once it is written; when the run completes the chunks are
+    written, in order, through :func:`dataset_writer` (header, footer, Parquet, descriptions)
+    and the partial files removed. A run that is
+    interrupted — Ctrl-C, a kill — leaves both, and the next run takes from them the chunk of
+    every input made from the same bytes with the same options (:attr:`stamps`) instead of
+    converting it again. Use as a context manager.
+    """
+
+    def __init__(self, path: str | os.PathLike, fmt: str | None = None,
+                 options: Mapping[str, str] | None = None):
+        self.path = os.path.abspath(os.fspath(path))
+        self.fmt = fmt or dataset_format(path)
+        self.options = dict(options or {})
+        directory, name = os.path.split(self.path)
+        if not os.path.isdir(directory):
+            raise OutputError("the dataset's directory does not exist", path=self.path)
+        self.partial = os.path.join(directory, f".{name}.gongkai-partial")
+        self.index = self.partial + ".jsonl"
+        #: Input path -> stamp of its chunk in the previous, interrupted run.
+        self.stamps: dict[str, str] = {}
+        self._where: dict[str, tuple[int, int]] = {}
+        self._chunks: list[tuple[int, int]] = []  # this run's, in order
+        self._old = None
+        self._out = None
+        self._log = None
+
+    def __enter__(self) -> ResumableDataset:
+        self._load_previous()
+        try:
+            self._out = open(self.partial, "wb")
+            self._log = open(self.index, "w", encoding="utf-8")
+        except OSError as exc:
+            self._close()
+            raise OutputError(f"cannot write: {exc.strerror or exc}", path=self.path) from None
+        return self
+
+    def _load_previous(self) -> None:
+        try:
+            size = os.path.getsize(self.partial)
+            with open(self.index, encoding="utf-8", errors="replace") as f:
+                lines = f.read().split("\n")
+        except OSError:
+            return
+        for line in lines:
+            try:
+                record = json.loads(line)
+                start, end = int(record["start"]), int(record["end"])
+                entry = (str(record["input"]), str(record["stamp"]))
+            except (ValueError, KeyError, TypeError, RecursionError):
+                continue  # a line cut off by the kill
+            if 0 <= start <= end <= size and entry[1]:
+                self.stamps[entry[0]] = entry[1]
+                self._where[entry[0]] = (start, end)
+        if self.stamps:
+            old = self.partial + ".old"
+            os.replace(self.partial, old)
+            self._old = open(old, "rb")  # noqa: SIM115 - closed by _close
+
+    def add(self, input_path: str, stamp: str, text: str) -> None:
+        """Append an input's chunk (recorded, so that a later run can take it back)."""
+        assert self._out is not None and self._log is not None
+        start = self._out.tell()
+        self._out.write(text.encode("utf-8"))
+        self._out.flush()
+        self._chunks.append((start, self._out.tell()))
+        if stamp:
+            self._log.write(json.dumps({"input": input_path, "stamp": stamp, "start": start,
+                                        "end": self._out.tell()}, ensure_ascii=False) + "\n")
+            self._log.flush()
+
+    def add_previous(self, input_path: str) -> None:
+        """Append the chunk the interrupted run wrote for this input."""
+        assert self._old is not None
+        start, end = self._where[input_path]
+        self._old.seek(start)
+        self.add(input_path, self.stamps[input_path], self._old.read(end - start).decode("utf-8"))
+
+    def _close(self) -> None:
+        for f in (self._out, self._log, self._old):
+            if f is not None:
+                f.close()
+        self._out = self._log = self._old = None
+
+    def __exit__(self, kind, value, traceback) -> None:
+        out = self._out
+        if kind is None and out is not None:
+            try:
+                out.flush()
+            except OSError as exc:
+                self._close()
+                raise OutputError(f"cannot write: {exc.strerror or exc}",
+                                  path=self.path) from None
+        self._close()
+        if kind is not None:
+            return  # kept for the next run
+        with open(self.partial, "rb") as chunks, dataset_writer(self.path, self.fmt,
+                                                                self.options) as sink:
+            for start, end in self._chunks:
+                chunks.seek(start)
+                sink.write(chunks.read(end - start).decode("utf-8"))
+        for leftover in (self.partial, self.index, self.partial + ".old"):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)

@@ -6,6 +6,11 @@ most of the other's text without error, so the choice is by *plausibility*: the 
 Chinese characters among the ~5,000 most frequent ones of either script (GB2312 level 1 and
 Big5 level 1). Real text scores near 1, text read in the wrong encoding near 0.6. When neither
 reading is plausible the input is refused: mojibake is never passed on as a report.
+
+A few bad bytes in otherwise good text (a byte flipped in transit, a stray Latin-1 character)
+do not cost the report: when at most MAX_BAD_SHARE of the bytes cannot be decoded, each is
+shown as U+FFFD, and the conversion says so in a diagnostic (``undecodable-bytes``). More
+than that is the wrong encoding, and refused as before.
 """
 
 from __future__ import annotations
@@ -15,6 +20,10 @@ import re
 from functools import cache
 
 from .errors import InputError
+
+#: The share of an input's bytes that may be undecodable and replaced (U+FFFD) rather than
+#: the input refused.
+MAX_BAD_SHARE = 0.01
 
 #: Encodings tried, in order, when none is forced. UTF-8 first: it almost never decodes
 #: anything else by accident. GB18030 (a superset of GBK and GB2312) before Big5.
@@ -58,6 +67,9 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         try:
             return _strip_bom(data.decode(encoding)), encoding
         except UnicodeDecodeError as exc:
+            text = _replaced(data, encoding)
+            if text is not None:
+                return _strip_bom(text), encoding
             raise InputError(
                 f"cannot decode as {encoding}: invalid bytes at offset {exc.start}"
             ) from None
@@ -76,12 +88,17 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         if name == "utf-8":
             return text, name
         readings.append((plausibility(text), name, text))
+    # The most plausible reading; GB18030 wins ties (max keeps the first of equals).
+    score, name, text = max(readings, key=lambda r: r[0]) if readings else (0.0, "", "")
+    if score < PLAUSIBLE:
+        # UTF-8 with a few bad bytes (each shown as U+FFFD) before giving up.
+        almost = _replaced(data, "utf-8")
+        if almost is not None:
+            return almost, "utf-8"
     if not readings:
         raise InputError(
             "cannot decode the text as UTF-8, GB18030 or Big5; name the encoding with --encoding"
         )
-    # The most plausible reading; GB18030 wins ties (max keeps the first of equals).
-    score, name, text = max(readings, key=lambda r: r[0])
     if score < PLAUSIBLE:
         tried = ", ".join(f"{n} {s:.0%}" for s, n, _ in readings)
         raise InputError(
@@ -119,6 +136,17 @@ def _common(char: str) -> bool:
         return 0xA4 <= char.encode("big5")[0] <= 0xC6
     except UnicodeEncodeError:
         return False
+
+
+def _replaced(data: bytes, encoding: str) -> str | None:
+    """``data`` decoded with each undecodable byte sequence as U+FFFD, when those are few."""
+    text = data.decode(encoding, "replace")
+    try:  # U+FFFD the input itself holds is not a loss
+        own = data.count("\ufffd".encode(encoding))
+    except UnicodeEncodeError:
+        own = 0
+    bad = text.count("\ufffd") - own
+    return text if bad <= MAX_BAD_SHARE * len(data) else None
 
 
 def _try_decode(data: bytes, name: str) -> str | None:

@@ -28,12 +28,16 @@ class GongkaiError(Exception):
         return self
 
     def format(self) -> str:
-        """``file:line: message``; an error of no file (a usage error, which names the option
-        itself) is ``gongkai: message``."""
+        """``file:line: what is wrong`` on one line (an error of no file, a usage error, which
+        names the option itself, is ``gongkai: what is wrong``): a file name or message holding
+        a line break, a terminal escape or undecodable bytes is shown escaped
+        (gongkai.display)."""
+        from .display import printable
+
         where = self.path or ("<input>" if self.line else "gongkai")
         if self.line:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
 
     def __str__(self) -> str:
         return self.format() if self.path or self.line else self.message

@@ -29,7 +29,9 @@ from .engine import Engine
 from .errors import UsageError
 
 _MAGIC = re.compile(r"[*?[]")
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\ufffd]')
+#: Also the bidirectional controls, which make a name read as another (invoice\u202etxt.exe).
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\ufffd\u061c\u200e\u200f\u202a-\u202e'
+                     r'\u2066-\u2069]')
 _RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$")
 #: Bytes of UTF-8 a name part may take (file systems allow 255; room for the hash).
 MAX_PART_BYTES = 180

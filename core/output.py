@@ -12,10 +12,54 @@ import errno
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from .errors import OutputError
+
+#: Temporary files are named ``.gongkai-PID-XXXXXXXX.tmp``: a run killed before it could
+#: remove its own leaves them, and the next run tells them from a live run's by the PID.
+TEMP_PREFIX, TEMP_SUFFIX = ".gongkai-", ".tmp"
+#: A temporary file without a PID (older versions) is stale after this many seconds.
+STALE_SECONDS = 24 * 3600
+
+
+def remove_stale_temporaries(directory: str | os.PathLike) -> list[str]:
+    """Remove the temporary files that killed runs left under ``directory``; their paths.
+
+    A file named by a process that no longer exists is stale; one of a live process (another
+    run writing into the same directory) is left alone.
+    """
+    removed = []
+    for root, _, files in os.walk(directory):
+        for name in files:
+            if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
+                continue
+            path = os.path.join(root, name)
+            if _stale(path, name[len(TEMP_PREFIX):-len(TEMP_SUFFIX)]):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                    removed.append(path)
+    return removed
+
+
+def _stale(path: str, middle: str) -> bool:
+    pid, _, _ = middle.partition("-")
+    if pid.isdigit() and _:
+        if int(pid) == os.getpid():
+            return False
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except (PermissionError, OSError, OverflowError):
+            return False  # somebody else's live process
+        return False
+    try:
+        return os.stat(path).st_mtime < time.time() - STALE_SECONDS
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -40,7 +84,8 @@ def atomic_writer(path: str | os.PathLike, *, newline: str | None = "",
             yield out
         return
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".gongkai-", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX,
+                                   dir=directory)
     except OSError as exc:
         raise OutputError(f"cannot write here: {_reason(exc)}", path=path) from None
     try:

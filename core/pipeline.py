@@ -19,12 +19,13 @@ from . import guard
 from .codes import load_codes
 from .config import Config
 from .decode import looks_binary
+from .display import unicode_text
 from .engine import Contribution, Engine, default_engine
 from .errors import GongkaiError, InputError, NotAReportError, PluginError, UsageError
 from .formats import unreadable
 from .interpret import Interpreter, LayoutChoice, RawText
 from .metadata import find_metadata
-from .model import Metadata, Report
+from .model import Diagnostic, Metadata, Report, Severity
 from .naming import file_name_text, id_of
 from .normalize import normalize
 from .parse import parse
@@ -41,6 +42,10 @@ JSON_READER = "json"
 #: Inputs larger than this are refused (override with max_bytes= or --max-bytes).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 SNIFF_BYTES = 4096
+#: Table cells (``|`` of the pipe text) one input may hold: a report has hundreds, a file of
+#: a thousand reports a few hundred thousand. Past it the input is refused before it is
+#: parsed (each cell costs memory: 60 MiB of "|" took 4.5 GB).
+MAX_CELLS = 1_000_000
 
 _interpreters: WeakKeyDictionary[Engine, Interpreter] = WeakKeyDictionary()
 
@@ -126,6 +131,10 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
           reader: str = "", relative: str = "", sha256: str = "") -> Report:
     """Normalize, parse and interpret a read Source into a Report (not yet validated)."""
     text, facts = normalize(source.text, [(c.item, c.plugin) for c in engine.normalizers()])
+    cells = text.count("|")
+    if cells > MAX_CELLS:
+        raise InputError(f"the input has {cells} table cells, more than the limit of "
+                         f"{MAX_CELLS:,} for one input (split it into its reports)")
     interp = interpreter(engine)
     # Tables flattened to bare cells get their bars back first (the layout vocabulary finds them).
     doc = parse(tabulate(text, interp.knows))
@@ -137,6 +146,7 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
             "this is not a government information disclosure annual report: it has none of "
             "the report's numbered parts and none of its statistical tables"
         )
+    diagnostics = (*diagnostics, *_replacement_diagnostics(source))
     found = find_metadata(doc)
     metadata = Metadata(
         report_id=report_id,
@@ -157,6 +167,24 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
     )
     return Report(metadata=metadata, sections=sections, tables=tables,
                   diagnostics=diagnostics)
+
+
+#: Shown for bytes a reader could not decode (gongkai.decode replaces a few; see there).
+REPLACEMENT = "\ufffd"
+
+
+def _replacement_diagnostics(source: Source) -> list[Diagnostic]:
+    """A warning when the text holds U+FFFD: bytes that could not be decoded, now lost."""
+    if REPLACEMENT not in source.text:
+        return []
+    count = source.text.count(REPLACEMENT)
+    line = source.text.count("\n", 0, source.text.index(REPLACEMENT)) + 1
+    return [Diagnostic(
+        severity=Severity.WARNING, code="undecodable-bytes", line=source.source_line(line),
+        message=f"{count} character{'s' if count > 1 else ''} of the input could not be "
+                f"decoded ({source.encoding}) and {'are' if count > 1 else 'is'} shown as "
+                "U+FFFD; the rest of the text is read",
+    )]
 
 
 # -- validate: gongkai.validate.validate (rules, restored cells, configured severities) -------
@@ -187,13 +215,15 @@ def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = No
         return loads(data)
     text, reader_name = read(data, engine=engine, filename=filename, reader=reader,
                              encoding=encoding)
-    report_id = report_id or report_id_for(filename, text.text)
+    # A file name is any bytes: the outputs get valid Unicode (gongkai.display).
+    report_id = unicode_text(report_id or report_id_for(filename, text.text))
     if source is None:  # the file's name: its path relative to where it is
         source = file_name_text(os.path.basename(filename)) if filename else ""
     log.info("%s: read by the %s reader (%s)", filename or "<text>", reader_name,
              text.encoding)
-    report = build(text, engine=engine, report_id=report_id, source_path=filename,
-                   reader=reader_name, relative=source, sha256=hashlib.sha256(data).hexdigest())
+    report = build(text, engine=engine, report_id=report_id, source_path=unicode_text(filename),
+                   reader=reader_name, relative=unicode_text(source),
+                   sha256=hashlib.sha256(data).hexdigest())
     report = validate(report, engine=engine, config=config)
     if log.isEnabledFor(logging.DEBUG):
         log.debug("%s: report %s, tables %s, %d cells, %d diagnostics", filename or "<text>",
@@ -228,7 +258,18 @@ def _open_input(path: str) -> BinaryIO:
 def convert_file(path: str | os.PathLike, **options) -> Report:
     """Convert a report file. Errors carry the path so they print as ``path:line: ...``."""
     path = os.fspath(path)
-    limit = _check_limit(options.get("max_bytes", DEFAULT_MAX_BYTES))
+    data = read_file(path, options.get("max_bytes", DEFAULT_MAX_BYTES))
+    try:
+        return convert_bytes(data, filename=path, **options)
+    except UsageError:  # a wrong argument (--from NAME), not this file's fault
+        raise
+    except GongkaiError as exc:
+        raise exc.located(path) from None
+
+
+def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """An input file's bytes, at most ``max_bytes``; a located InputError when it cannot be."""
+    limit = _check_limit(max_bytes)
     try:
         with _open_input(path) as f:
             size = os.fstat(f.fileno()).st_size
@@ -255,12 +296,7 @@ def convert_file(path: str | os.PathLike, **options) -> Report:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
     except ValueError:  # a NUL in the name (only possible from Python)
         raise InputError("not a valid file name", path=repr(path)) from None
-    try:
-        return convert_bytes(data, filename=path, **options)
-    except UsageError:  # a wrong argument (--from NAME), not this file's fault
-        raise
-    except GongkaiError as exc:
-        raise exc.located(path) from None
+    return data
 
 
 #: How errors of a report read from standard input name it.
@@ -291,7 +327,12 @@ def convert_text(text: str, *, engine: Engine | None = None, report_id: str | No
 
     ``source``: where the text came from, for the dataset's ``source`` column.
     """
-    return convert_bytes(text.encode("utf-8"), engine=engine, reader=reader,
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800"): not Unicode text
+        raise InputError(f"not valid Unicode text: a lone surrogate U+{ord(text[exc.start]):04X}"
+                         f" at character {exc.start}") from None
+    return convert_bytes(data, engine=engine, reader=reader,
                          report_id=report_id or report_id_for(None, text), max_bytes=max_bytes,
                          source=source)
 

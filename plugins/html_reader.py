@@ -15,6 +15,13 @@ What the page becomes:
   an empty cell, so the values after it keep their columns; each line is padded with bare
   ``|`` to the grid's width (the seeds' convention for spans). ``&nbsp;`` cells are empty.
 * a layout table (one holding tables): read as blocks, not as cells.
+
+Bounded work for any page: the tree is walked with a stack, not by recursion, and parsed with
+libxml2's nesting limit raised to MAX_DEPTH (a page nested deeper is refused, not read as
+empty); spans are followed in at most twice as many columns as the fullest row has cells, with
+covered positions kept per column, and a table whose spans would pad its lines with more bars
+than it has cells is padded to its widest row only: time and memory stay linear in the page
+whatever its ``rowspan`` and ``colspan`` say.
 """
 
 from __future__ import annotations
@@ -113,10 +120,16 @@ def read(data: bytes, options: ReadOptions) -> Source:
     import lxml.etree
     import lxml.html
 
+    parser = _parser()
     try:
-        root = lxml.html.document_fromstring(text)
+        # huge_tree: libxml2 otherwise stops at 256 nested elements, and a page nested deeper
+        # would have no text.
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise InputError(f"cannot parse the page as HTML: {exc}") from None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise InputError(f"the page nests its elements more than {MAX_DEPTH} deep (the HTML "
+                         "parser's limit): what is deeper would be lost")
     walker = _Walker()
     title = root.find(".//title")
     if title is not None and title.text_content().strip():
@@ -143,6 +156,18 @@ def page_url(root) -> str:
     return ""
 
 
+def _parser():
+    import lxml.html
+
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = lxml.html.HTMLParser(huge_tree=True)
+    return _PARSER
+
+
+_PARSER = None
+
+
 class _Walker:
     """Walks the element tree, collecting lines of text and table rows."""
 
@@ -164,26 +189,36 @@ class _Walker:
         if text:
             self.out.add(protect(text), self.line)
 
-    def walk(self, el: lxml.etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or _dropped(el, tag):
-            return
-        if tag == "table" and el.find(".//table") is None:
-            self.flush()
-            self.table(el)
-            return
-        if tag == "br":
-            self.flush()
-            return
-        block = tag in _BLOCK
-        if block:
-            self.flush()
-        self.text(el.text, el.sourceline or 0)
-        for child in el:
-            self.walk(child)
-            self.text(child.tail, child.sourceline or el.sourceline or 0)
-        if block:
-            self.flush()
+    def walk(self, root: lxml.etree._Element) -> None:
+        # Depth first with a stack of what is left to do (recursion would stop at Python's
+        # limit on a deeply nested page): enter an element, add a child's tail after the
+        # child, end a block.
+        stack: list[tuple[int, lxml.etree._Element, int]] = [(_ENTER, root, 0)]
+        while stack:
+            step, el, line = stack.pop()
+            if step == _TAIL:
+                self.text(el.tail, line)
+                continue
+            if step == _END:
+                self.flush()
+                continue
+            tag = el.tag if isinstance(el.tag, str) else ""
+            if not tag or _dropped(el, tag):
+                continue
+            if tag == "table" and el.find(".//table") is None:
+                self.flush()
+                self.table(el)
+                continue
+            if tag == "br":
+                self.flush()
+                continue
+            if tag in _BLOCK:
+                self.flush()
+                stack.append((_END, el, 0))
+            self.text(el.text, el.sourceline or 0)
+            for child in reversed(el):
+                stack.append((_TAIL, child, child.sourceline or el.sourceline or 0))
+                stack.append((_ENTER, child, 0))
 
     def table(self, table: lxml.etree._Element) -> None:
         caption = table.find("caption")
@@ -193,6 +228,10 @@ class _Walker:
         rows = [tr for tr in table.iter("tr") if _owner(tr) is table]
         grid = _grid(rows)
         width = max((positions for _, positions in grid), default=0)
+        cells = sum(len(c) for c, _ in grid)
+        padding = sum(max(0, width - len(c)) for c, _ in grid if c)
+        if padding > PADDING_PER_CELL * cells + MAX_COLSPAN:
+            width = max((len(c) for c, _ in grid), default=0)
         for tr, (cells, _) in zip(rows, grid, strict=True):
             if not cells:
                 continue
@@ -219,8 +258,18 @@ def _owner(tr: lxml.etree._Element) -> lxml.etree._Element | None:
     return None
 
 
+#: How deep libxml2 (with huge_tree) follows nested elements; a deeper page is refused.
+MAX_DEPTH = 2048
+#: A table's lines are padded to its grid's width unless that would add more bars than this
+#: many per cell of the table, plus one full-width span (spans that say more than the table
+#: holds): then to the width of its widest row.
+PADDING_PER_CELL = 4
 #: No report's table is wider than this; a larger colspan is taken as this many.
 MAX_COLSPAN = 100
+#: Spans are followed in this many first columns of a table (cells past it are still read,
+#: in order; only what spans cover there is not tracked): the grid's work and the padding of
+#: its lines stay bounded whatever the spans say.
+MAX_GRID_WIDTH = 200
 
 
 def _span(cell: lxml.etree._Element, name: str, limit: int) -> int:
@@ -230,27 +279,42 @@ def _span(cell: lxml.etree._Element, name: str, limit: int) -> int:
         return 1
 
 
+_ENTER, _TAIL, _END = 0, 1, 2
+
+
 def _cell_text(cell: lxml.etree._Element) -> str:
     parts: list[str] = []
-
-    def visit(node: lxml.etree._Element) -> None:
+    # Depth first with a stack (a cell may hold a thousand nested spans).
+    stack: list[tuple[int, lxml.etree._Element]] = [(_ENTER, cell)]
+    while stack:
+        step, node = stack.pop()
+        if step == _TAIL:
+            parts.append(node.tail or "")
+            continue
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in ("script", "style") or not tag:
-            return
+            continue
         if tag == "br" or tag in _BLOCK:
             parts.append(" ")
         parts.append(node.text or "")
-        for child in node:
-            visit(child)
-            parts.append(child.tail or "")
-
-    visit(cell)
+        for child in reversed(node):
+            stack.append((_TAIL, child))
+            stack.append((_ENTER, child))
     return _SPACE.sub(" ", _CONTROL.sub("", "".join(parts))).strip()
 
 
 def _grid(rows: list[lxml.etree._Element]) -> list[tuple[list[str], int]]:
     """Each row's cells in grid order and the grid positions it spans (see the docstring)."""
-    covered: set[tuple[int, int]] = set()  # positions taken by a rowspan from above
+    # For each column the spans are followed in, the first row a rowspan from above no longer
+    # covers: a cell's spans cost its colspan, not rowspan x colspan. They are followed in
+    # twice as many columns as the fullest row has cells (a real table's grid is about that
+    # wide; spans that claim more are not real), at most MAX_GRID_WIDTH.
+    fullest = max((sum(1 for c in tr if c.tag in ("td", "th")) for tr in rows), default=0)
+    # ...or as wide as a row's own colspans say (a title cell across the table).
+    spanned = max((sum(_span(c, "colspan", MAX_COLSPAN) for c in tr if c.tag in ("td", "th"))
+                   for tr in rows), default=0)
+    width = min(MAX_GRID_WIDTH, max(2 * fullest + 1, spanned))
+    free_from = [0] * width
     out = []
     for r, tr in enumerate(rows):
         cells: list[str] = []
@@ -258,21 +322,21 @@ def _grid(rows: list[lxml.etree._Element]) -> list[tuple[list[str], int]]:
         for cell in tr:
             if cell.tag not in ("td", "th"):
                 continue
-            while (r, c) in covered:
+            while c < width and free_from[c] > r:
                 if cells:
                     cells.append("")  # merged from above: keeps the later values' columns
                 c += 1
             # A span past the table's last row or widest width covers nothing there.
             rowspan = _span(cell, "rowspan", len(rows) - r)
             colspan = _span(cell, "colspan", MAX_COLSPAN)
-            for dr in range(1, rowspan):
-                for dc in range(colspan):
-                    covered.add((r + dr, c + dc))
+            if rowspan > 1:
+                for dc in range(c, min(c + colspan, width)):
+                    free_from[dc] = max(free_from[dc], r + rowspan)
             cells.append(_cell_text(cell))
             c += colspan
-        while (r, c) in covered:
+        while c < width and free_from[c] > r:
             c += 1
-        out.append((cells, c))
+        out.append((cells, min(c, max(width, len(cells)))))
     return out
 
 

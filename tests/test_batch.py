@@ -39,7 +39,9 @@ def corpus_of(root: Path, names: dict[str, Path | bytes]) -> Path:
 
 
 def tree(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    """The files under root, less the resume manifest (gongkai.resume)."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and p.name != ".gongkai-manifest.jsonl")
 
 
 @pytest.fixture
@@ -224,13 +226,15 @@ def _age(path: Path, seconds: float) -> None:
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - int(seconds * 1e9)))
 
 
-def test_a_rerun_skips_outputs_newer_than_their_input_unless_forced(corpus, tmp_path, capsys):
+def test_a_rerun_skips_outputs_of_unchanged_inputs_unless_forced(corpus, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["convert", str(corpus), "-o", str(out), "-j", "1"]) == 0
     capsys.readouterr()
     mtimes = {p: (out / p).stat().st_mtime_ns for p in tree(out)}
-    # b.txt changed since: its output is older than it now.
-    _age(out / "site1" / "b.json", 3600)
+    # b.txt changed since, though its modification time says it is older than its output.
+    b = corpus / "site1" / "b.txt"
+    b.write_text(b.read_text("utf-8") + "\n附注。\n", encoding="utf-8")
+    _age(b, 7200)
     old_b = (out / "site1" / "b.json").stat().st_mtime_ns
     assert main(["convert", str(corpus), "-o", str(out), "-j", "1"]) == 0
     err = capsys.readouterr().err
@@ -248,11 +252,11 @@ def test_ctrl_c_leaves_only_whole_files_and_the_run_resumes(corpus, tmp_path, ca
     real = batch.convert_one
     calls = []
 
-    def interrupted(path, output, options, engine, ident=None):
+    def interrupted(path, output, options, engine, ident=None, previous=None):
         calls.append(path)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real(path, output, options, engine, ident)
+        return real(path, output, options, engine, ident, previous)
 
     monkeypatch.setattr(batch, "convert_one", interrupted)
     code = main(["convert", str(corpus), "-o", str(out), "--to", "csv", "--dataset",
@@ -261,7 +265,9 @@ def test_ctrl_c_leaves_only_whole_files_and_the_run_resumes(corpus, tmp_path, ca
     assert "run the same command again" in capsys.readouterr().err
     assert tree(out) == ["a.csv", "site1/b.csv"]  # whole files, nothing half-written
     assert not dataset.exists()
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    # Only the dataset's record of what it did (ResumableDataset): no temporary file.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [
+        ".all.csv.gongkai-partial", ".all.csv.gongkai-partial.jsonl"]
     monkeypatch.setattr(batch, "convert_one", real)
     assert main(["convert", str(corpus), "-o", str(out), "--to", "csv", "--dataset",
                  str(dataset), "-j", "1"]) == 0

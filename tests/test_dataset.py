@@ -124,7 +124,7 @@ def test_a_resumed_run_gives_the_same_dataset_from_the_kept_outputs(corpus, tmp_
     def no_conversion(*args, **kwargs):
         raise AssertionError("an up-to-date input was converted again")
 
-    monkeypatch.setattr(batch, "convert_file", no_conversion)
+    monkeypatch.setattr(batch, "convert_bytes", no_conversion)
     assert main(args) == 0
     assert "5 up to date" in capsys.readouterr().err
     assert dataset.read_bytes() == first  # rows read back from the CSV outputs
@@ -153,7 +153,35 @@ def test_an_interrupted_run_keeps_the_previous_dataset(corpus, tmp_path, monkeyp
     monkeypatch.setattr(batch, "convert_one", interrupted)
     assert main(["convert", str(corpus), "--dataset", str(dataset), "-q", "-j", "1"]) == 130
     assert dataset.read_text(encoding="utf-8") == "previous"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["all.csv", "corpus"]
+    # What it did is kept beside it for the next run (ResumableDataset), nothing else.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".all.csv.gongkai-partial", ".all.csv.gongkai-partial.jsonl", "all.csv", "corpus"]
+
+
+@pytest.mark.parametrize("name", ["all.csv", "all.jsonl"])
+def test_an_interrupted_dataset_only_run_keeps_its_work(corpus, tmp_path, monkeypatch, capsys,
+                                                        name):
+    """An interrupted first run left no dataset, so all its work was redone."""
+    fresh, dataset = tmp_path / ("fresh" + name[3:]), tmp_path / name
+    assert main(["convert", str(corpus), "--dataset", str(fresh), "-q", "-j", "1"]) == 0
+    real = batch.convert_one
+    seen = []
+
+    def interrupted(*args):
+        seen.append(1)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(batch, "convert_one", interrupted)
+    assert main(["convert", str(corpus), "--dataset", str(dataset), "-q", "-j", "1"]) == 130
+    monkeypatch.setattr(batch, "convert_one", real)
+    capsys.readouterr()
+    assert main(["convert", str(corpus), "--dataset", str(dataset), "-j", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "2 up to date" in err  # the two the interrupted run finished
+    assert dataset.read_bytes() == fresh.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 @pytest.mark.parametrize("name,fmt", [("a.csv", "csv"), ("a.jsonl", "jsonl"),

@@ -35,7 +35,8 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def listing(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir())
+    """The files of a directory, less a batch's resume record (gongkai.resume)."""
+    return sorted(p.name for p in directory.iterdir() if p.name != ".gongkai-manifest.jsonl")
 
 
 class Boom(Exception):
@@ -347,7 +348,7 @@ def test_a_batch_of_odd_file_names_writes_only_inside_the_output_directory(tmp_p
     assert all(r.ok for r in results), [r.error for r in results if not r.ok]
     outputs = [os.path.relpath(r.output, out).replace(os.sep, "/") for r in results]
     _assert_inside(str(out), outputs)
-    assert sorted(outputs) == sorted(_tree(out))
+    assert sorted(outputs) == sorted(n for n in _tree(out) if n != ".gongkai-manifest.jsonl")
     assert _tree(tmp_path, skip=out) == outside_before  # nothing written anywhere else
 
 

@@ -1,0 +1,96 @@
+"""Readers stay linear on hostile shapes (issue 21): spans that claim more than the table holds,
+elements nested thousands deep. Bounded sizes, no timings: what is built is counted, and a
+subprocess runs under resource limits that only a superlinear reader reaches (real figures:
+bench/hostile_shapes.py)."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+
+import pytest
+
+import gongkai
+from gongkai.engine import default_engine
+from gongkai.errors import InputError
+from gongkai.pipeline import read
+
+TABLE = ("<table><tr><td>信息内容</td><td>本年新制作数量</td><td>本年新公开数量</td>"
+         "<td>对外公开总数量</td></tr><tr><td>{label}</td><td>1</td><td>2</td><td>3</td></tr>"
+         "</table>")
+SPAN_ROW = "<tr><td rowspan=99999 colspan=1000>规章</td><td>i</td></tr>"
+
+
+def _span_page(rows: int) -> bytes:
+    return ("<html><body><h2>二、主动公开政府信息情况</h2><table>" + SPAN_ROW * rows
+            + "</table></body></html>").encode()
+
+
+@pytest.mark.parametrize("rows", [50, 250, 1000])
+def test_spans_build_text_in_proportion_to_the_page(rows):
+    """250 such rows (16 KB) took 10.7 s and 975 MB: spans were expanded cell by cell."""
+    page = _span_page(rows)
+    source, _ = read(page, engine=default_engine(), filename="x.html")
+    assert source.text.count("|") <= 6 * rows  # two cells a row, bounded padding
+    assert len(source.text) <= 2 * len(page)
+
+
+def test_a_real_span_table_keeps_its_grid():
+    page = ("<html><body><h2>二、主动公开政府信息情况</h2><table>"
+            "<tr><td rowspan=2>信息内容</td><td colspan=3>本年</td></tr>"
+            "<tr><td>新制作</td><td>新公开</td><td>总数</td></tr>"
+            "<tr><td>规章</td><td>1</td><td>2</td><td>3</td></tr></table></body></html>")
+    source, _ = read(page.encode(), engine=default_engine(), filename="x.html")
+    lines = [line for line in source.text.split("\n") if "|" in line]
+    assert lines == ["信息内容 | 本年 |||", "新制作 | 新公开 | 总数 ||", "规章 | 1 | 2 | 3 |"]
+
+
+def test_a_64_kb_span_page_converts_within_generous_limits():
+    """64 KB took 271 s (and gigabytes): now far inside a CPU and memory limit."""
+    code = ("import sys, gongkai; gongkai.convert_bytes(sys.stdin.buffer.read(), "
+            "filename='x.html')")
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
+        resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
+
+    page = _span_page(64 * 1024 // len(SPAN_ROW))
+    done = subprocess.run([sys.executable, "-c", code], input=page, capture_output=True,
+                          preexec_fn=limits, timeout=600)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+
+
+@pytest.mark.parametrize("depth", [300, 2000])
+def test_deeply_nested_elements_keep_the_report(depth):
+    """255 nested <div> made a valid page 'have no text'."""
+    page = ("<html><body>" + "<div>" * depth + "<p>二、主动公开政府信息情况</p>"
+            + TABLE.format(label="规章") + "</div>" * depth + "</body></html>")
+    report = gongkai.convert_bytes(page.encode(), filename="x.html")
+    assert report.table("proactive").value("regulations", "new_made") == 1
+
+
+def test_nesting_past_the_parser_limit_is_a_clear_error():
+    page = "<html><body>" + "<div>" * 3000 + "<p>二、概述</p>" + "</div>" * 3000 + "</body></html>"
+    with pytest.raises(InputError, match="more than 2048 deep"):
+        gongkai.convert_bytes(page.encode(), filename="x.html")
+
+
+def test_a_thousand_nested_spans_in_a_cell_keep_the_table():
+    """1,000 nested <span> in one cell lost the table (recursion)."""
+    label = "<span>" * 1000 + "规章" + "</span>" * 1000
+    page = ("<html><body><p>二、主动公开政府信息情况</p>" + TABLE.format(label=label)
+            + "</body></html>")
+    report = gongkai.convert_bytes(page.encode(), filename="x.html")
+    assert report.table("proactive").value("regulations", "new_made") == 1
+
+
+def test_more_cells_than_the_limit_is_a_clear_error(monkeypatch):
+    """60 MiB of '|' runs peaked at 4.5 GB: a documented cap on cells, checked before parsing."""
+    from gongkai import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_CELLS", 5_000)
+    text = "一、总体情况\n二、主动公开政府信息情况\n" + ("|" * 100 + "\n") * 60
+    with pytest.raises(InputError, match="6000 table cells, more than the limit of 5,000"):
+        gongkai.convert_text(text)
+    assert gongkai.convert_text(text.replace("|" * 100, "|" * 80)) is not None
