@@ -20,7 +20,7 @@ import attrs
 
 from .errors import UsageError
 from .guard import DEFAULT_TIMEOUT
-from .naming import is_pattern
+from .naming import is_pattern, reader_extensions
 
 if TYPE_CHECKING:
     from .batch import Result
@@ -160,7 +160,7 @@ def run_batch(args: argparse.Namespace, engine: Engine, writer_options: Mapping[
     bar = ProgressBar(len(inputs)) if wants_progress(args.quiet) else None
     summary = Summary(total=len(inputs), passed_over=passed_over(
         args.input, [i.path for i in inputs],
-        [p for p in (args.output, dataset) if p]))
+        [p for p in (args.output, dataset) if p], reader_extensions(engine)))
     finished = 0
 
     def on_done(count: int) -> None:
@@ -254,7 +254,7 @@ def print_summary(summary: Summary, elapsed: float, *, quiet: bool = False,
         if written and not quiet:
             print(f"gongkai: wrote {' and '.join(written)}", file=stream)
     if summary.passed_over and not quiet:
-        print(f"skipped {len(summary.passed_over)} files no reader takes:", file=stream)
+        print(f"passed over {len(summary.passed_over)} files:", file=stream)
         for path, reason in summary.passed_over[:SHOWN_PASSED_OVER]:
             print(f"  {path}: {reason}", file=stream)
         if len(summary.passed_over) > SHOWN_PASSED_OVER:
@@ -274,11 +274,13 @@ def print_summary(summary: Summary, elapsed: float, *, quiet: bool = False,
 SHOWN_PASSED_OVER = 20
 
 
-def passed_over(sources: Sequence[str], inputs: Sequence[str],
-                exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
+def passed_over(sources: Sequence[str], inputs: Sequence[str], exclude: Sequence[str] = (),
+                extensions: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """The files of the directories among ``sources`` that the batch does not convert (no
     reader declares their extension), each with the reason (gongkai.formats knows what many
-    formats are and what to do with them). Hidden files and directories are not listed."""
+    formats are and what to do with them). A hidden file is listed only when a reader takes
+    its extension (``.report.txt``: skipped as hidden, which might surprise); hidden
+    directories are not looked into."""
     from .formats import unreadable
 
     taken = {os.path.realpath(p) for p in inputs}
@@ -292,7 +294,12 @@ def passed_over(sources: Sequence[str], inputs: Sequence[str],
                 os.path.join(directory, d)) not in excluded)
             for name in sorted(files):
                 path = os.path.join(directory, name)
-                if name.startswith(".") or os.path.realpath(path) in taken | excluded:
+                if os.path.realpath(path) in taken | excluded:
+                    continue
+                if name.startswith("."):
+                    if os.path.splitext(name)[1].lower() in extensions:
+                        out.append((path, "hidden (its name starts with a dot): name the file "
+                                          "itself to convert it"))
                     continue
                 out.append((path, _why_not(path, name, unreadable)))
     return out

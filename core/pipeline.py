@@ -42,10 +42,11 @@ JSON_READER = "json"
 #: Inputs larger than this are refused (override with max_bytes= or --max-bytes).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 SNIFF_BYTES = 4096
-#: Table cells (``|`` of the pipe text) one input may hold: a report has hundreds, a file of
-#: a thousand reports a few hundred thousand. Past it the input is refused before it is
-#: parsed (each cell costs memory: 60 MiB of "|" took 4.5 GB).
-MAX_CELLS = 1_000_000
+#: Table cells (``|`` of the pipe text) one input may hold: a report has some hundreds, one
+#: with long annexed lists some thousands. Past it the input is refused before it is parsed:
+#: each cell costs some hundred bytes through parsing and interpreting (60 MiB of "|" took
+#: 4.5 GB), so this bounds what cells cost to some tens of MB (docs/guarantees.md).
+MAX_CELLS = 100_000
 
 _interpreters: WeakKeyDictionary[Engine, Interpreter] = WeakKeyDictionary()
 
@@ -131,13 +132,12 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
           reader: str = "", relative: str = "", sha256: str = "") -> Report:
     """Normalize, parse and interpret a read Source into a Report (not yet validated)."""
     text, facts = normalize(source.text, [(c.item, c.plugin) for c in engine.normalizers()])
-    cells = text.count("|")
-    if cells > MAX_CELLS:
-        raise InputError(f"the input has {cells} table cells, more than the limit of "
-                         f"{MAX_CELLS:,} for one input (split it into its reports)")
+    _check_cells(text)
     interp = interpreter(engine)
     # Tables flattened to bare cells get their bars back first (the layout vocabulary finds them).
-    doc = parse(tabulate(text, interp.knows))
+    text = tabulate(text, interp.knows)
+    _check_cells(text)  # bare cells count too
+    doc = parse(text)
     sections = interp.sections(doc, source.source_line)
     tables, diagnostics = interp.tables(
         doc, RawText(source.text, source.source_line, positional=source.positional))
@@ -171,6 +171,13 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
 
 #: Shown for bytes a reader could not decode (gongkai.decode replaces a few; see there).
 REPLACEMENT = "\ufffd"
+
+
+def _check_cells(text: str) -> None:
+    cells = text.count("|")
+    if cells > MAX_CELLS:
+        raise InputError(f"the input has {cells:,} table cells, more than the limit of "
+                         f"{MAX_CELLS:,} for one report (is it several reports, or not one?)")
 
 
 def _replacement_diagnostics(source: Source) -> list[Diagnostic]:

@@ -25,6 +25,8 @@ counted from the top of the page as the text's baselines fall (see docs/inputs.m
 from __future__ import annotations
 
 import bisect
+import io
+import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -37,11 +39,21 @@ from gongkai.plugins._reader_text import PipeTextBuilder, protect
 
 #: A report has a few dozen pages; a file with more is not one (or not one gongkai reads).
 MAX_PAGES = 300
-#: Bytes of a page's content streams (as stored): a page of text has some kilobytes.
-MAX_CONTENT = 8 * 1024 * 1024
+#: Decompressed content bytes one page may have (a report's page has 10–60 KB; laying out a
+#: page costs up to 10 µs and some hundred bytes of memory per byte of its content, and a
+#: stream may decompress to a thousand times its stored size).
+MAX_PAGE_CONTENT = 256 * 1024
+#: Decompressed content bytes of all pages: this much, plus CONTENT_PER_BYTE per byte of the
+#: file, so the work stays linear in the input whatever its compression (a report's content
+#: is smaller than its file, which holds its fonts).
+MAX_CONTENT = 1024 * 1024
+CONTENT_PER_BYTE = 4
 #: Characters, lines and rectangles on one page. A page of text has a few thousand; past this
 #: it is a drawing or a map, and table finding would take minutes.
 MAX_OBJECTS = 40_000
+#: Lines, rectangles and curves on one page: table finding compares them with each other. A
+#: page of tables has some hundreds.
+MAX_EDGES = 5_000
 #: The share of the page height at the top and bottom where headers, footers and page numbers
 #: stand.
 BAND = 0.08
@@ -98,26 +110,62 @@ def _pages(pdf) -> Sequence:
     return pages
 
 
-def _check_page(page, number: int) -> None:
-    """Refuse a page too large to read: before parsing it, by the size of its content
-    streams; after, by the number of its objects."""
-    from pdfminer.pdftypes import resolve1
+def check_bounds(data: bytes) -> None:
+    """Refuse a PDF whose pages would take unbounded work to lay out, before any is: too many
+    pages, or more content than :data:`MAX_PAGE_CONTENT` on a page or the budget in all (pypdf
+    caps each stream's decompression itself). A damaged file passes: its reader says what is
+    wrong."""
+    try:
+        import pypdf
+    except ImportError:
+        return  # the reader says the extra is missing
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        pdf = pypdf.PdfReader(io.BytesIO(data))
+        if pdf.is_encrypted:
+            return
+        _pages(pdf)
+        budget = MAX_CONTENT + CONTENT_PER_BYTE * len(data)
+        total = 0
+        for number, page in enumerate(pdf.pages, 1):
+            size = _content_size(page)
+            if size > MAX_PAGE_CONTENT:
+                raise InputError(f"page {number} of the PDF draws {size:,} bytes of content, "
+                                 f"more than the {MAX_PAGE_CONTENT:,} gongkai reads on a page "
+                                 "(a drawing or a map, not a report's page)")
+            total += size
+            if total > budget:
+                raise InputError(f"the PDF's pages draw more than {budget:,} bytes of content, "
+                                 f"the most gongkai reads from a file of {len(data):,} bytes")
+    except InputError:
+        raise
+    except Exception:  # a damaged file: the readers say what is wrong
+        return
 
-    contents = resolve1(page.page_obj.attrs.get("Contents"))
+
+def _content_size(page) -> int:
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
     streams = contents if isinstance(contents, list) else [contents]
-    size = 0
-    for stream in streams:
-        length = resolve1(getattr(resolve1(stream), "attrs", {}).get("Length", 0))
-        size += length if isinstance(length, int) else 0
-    if size > MAX_CONTENT:
-        raise InputError(f"page {number} of the PDF has {size} bytes of drawing instructions, "
-                         f"more than the {MAX_CONTENT} gongkai reads on a page (a drawing or "
-                         "a map, not a report's page)")
-    count = sum(len(page.objects.get(kind, ())) for kind in ("char", "line", "rect", "curve"))
+    return sum(len(s.get_object().get_data()) for s in streams)
+
+
+def _check_page(page, number: int) -> None:
+    """Refuse a page too large to read, by the number of its objects (its content was
+    checked by :func:`check_bounds`)."""
+    objects = page.objects
+    count = sum(len(objects.get(kind, ())) for kind in ("char", "line", "rect", "curve"))
     if count > MAX_OBJECTS:
         raise InputError(f"page {number} of the PDF has {count} characters and drawn objects, "
                          f"more than the {MAX_OBJECTS} gongkai reads on a page (a drawing or a "
                          "map, not a report's page)")
+    edges = sum(len(objects.get(kind, ())) for kind in ("line", "rect", "curve"))
+    if edges > MAX_EDGES:
+        raise InputError(f"page {number} of the PDF has {edges} drawn lines and shapes, more "
+                         f"than the {MAX_EDGES} gongkai reads on a page (a drawing or a map, "
+                         "not a report's page)")
 
 
 def read_layout(pdf) -> PipeTextBuilder | None:

@@ -13,6 +13,10 @@ as a ``.pdf.txt`` file is; a cell's ``line`` is then a line of that extracted te
 Why pypdf for the text layer: pure Python, BSD-licensed, maintained, and its layout mode keeps
 columns apart. A PDF without a text layer (a scan) is refused with a message saying so:
 gongkai does no OCR.
+
+Bounded work: the page count and every page's decompressed content are checked before any
+page is laid out, and its objects before its tables are found (gongkai.plugins._pdf_layout,
+``check_bounds`` and the limits there).
 """
 
 from __future__ import annotations
@@ -70,6 +74,9 @@ def _page_text(page) -> str:
 
 
 def read(data: bytes, options: ReadOptions) -> Source:
+    from gongkai.plugins._pdf_layout import check_bounds
+
+    check_bounds(data)
     source = read_ruled(data)
     if source is not None:
         return source

@@ -451,9 +451,22 @@ def test_files_no_reader_takes_are_listed_with_the_reason(tmp_path, capsys):
     assert main(["convert", str(corpus), "-o", str(out), "-j", "1"]) == 0
     err = capsys.readouterr().err
     assert "1 reports: 1 converted" in err
-    listed = err.split("skipped 3 files no reader takes:\n", 1)[1].splitlines()
+    listed = err.split("passed over 3 files:\n", 1)[1].splitlines()
     assert [line.split(": ")[0].strip() for line in listed] == [
         str(corpus / "site" / "data.xls"), str(corpus / "site" / "page.asp"),
         str(corpus / "site" / "scan.jpg")]
     assert "Excel workbook" in listed[0] and "'.asp'" in listed[1] and "OCR" in listed[2]
     assert "hidden" not in err and str(out) not in "".join(listed)
+
+
+def test_a_hidden_report_file_is_listed_not_skipped_silently(tmp_path, capsys):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes(seed_path("000").read_bytes())
+    (corpus / ".b.txt").write_bytes(seed_path("000").read_bytes())
+    (corpus / ".DS_Store").write_bytes(b"\0\1")  # hidden, and no reader's: not worth a line
+    assert main(["convert", str(corpus), "-o", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    listed = err.split("passed over 1 files:\n", 1)[1].splitlines()
+    assert listed == [f"  {corpus / '.b.txt'}: hidden (its name starts with a dot): name the "
+                      "file itself to convert it"]

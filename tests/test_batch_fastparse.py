@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from gongkai.engine import default_engine
@@ -69,7 +70,7 @@ LINES = [
 ]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(300)
 @given(st.lists(st.sampled_from(LINES), max_size=40), st.booleans())
 def test_same_blocks_as_the_grammar_on_generated_texts(lines, leading_newline):
     text = ("\n" if leading_newline else "") + "\n".join(lines) + "\n"
@@ -78,7 +79,7 @@ def test_same_blocks_as_the_grammar_on_generated_texts(lines, leading_newline):
         assert fast == lark_blocks(text)
 
 
-@settings(max_examples=100, deadline=None)
+@fuzz_settings(100)
 @given(st.data())
 def test_same_blocks_as_the_grammar_on_mutated_seeds(data):
     path = data.draw(st.sampled_from(SEEDS))

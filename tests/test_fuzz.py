@@ -9,12 +9,12 @@ Inputs: random bytes, random text, soups of report tokens and labels, and the se
 lines dropped, duplicated or shuffled, cells replaced by junk, runs of ``|``, very long lines,
 deep runs of headings, and truncation at every few bytes.
 
-Budget. CI runs a fixed set of examples (``derandomize``: the same inputs on every run, so a
-failure is reproducible and CI never fails at random) sized to keep ``.ci/run`` short on two
-cores. For a longer run, on demand::
+Budget (tests/fuzzing.py). CI runs a fixed set of examples (``derandomize``: the same inputs on
+every run, so a failure is reproducible and CI never fails at random) sized to keep
+``.ci/run`` short on two cores. For a longer run, on demand::
 
-    GONGKAI_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py   # more examples per test
-    GONGKAI_FUZZ_RANDOM=1 python -m pytest tests/test_fuzz.py        # new inputs on every run
+    GONGKAI_FUZZ=long python -m pytest tests/test_fuzz*.py          # 50x, new inputs each run
+    GONGKAI_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py   # this many per test
 
 A failing example is printed by hypothesis (with ``@reproduce_failure`` when random). The
 watchdog turns a hang into a failure instead of a stuck CI: its limit
@@ -36,7 +36,8 @@ from collections.abc import Iterator
 from functools import cache
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import examples, fuzz_settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongkai.cli import main
@@ -50,19 +51,10 @@ from gongkai.tidy import COLUMNS
 from conftest import SEEDS
 
 #: Examples per property test (CI default kept small: the machine has two cores).
-EXAMPLES = int(os.environ.get("GONGKAI_FUZZ_EXAMPLES", "30"))
-RANDOM = bool(os.environ.get("GONGKAI_FUZZ_RANDOM"))
+EXAMPLES = examples(30)
 HANG_SECONDS = float(os.environ.get("GONGKAI_FUZZ_HANG_SECONDS", "120"))
 
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    derandomize=not RANDOM,
-    database=None,
-    deadline=None,  # no timing in tests: the watchdog catches hangs, the benchmark growth
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.large_base_example, HealthCheck.filter_too_much],
-)
+FUZZ = fuzz_settings(30)
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in SEEDS]
 

@@ -21,7 +21,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from gongkai.cli import main
@@ -313,8 +314,7 @@ def _assert_inside(outdir: str, names: list[str]) -> None:
     assert len(keys) == len(names), "two inputs would share an output"
 
 
-@settings(max_examples=int(os.environ.get("GONGKAI_FUZZ_EXAMPLES", "60")), derandomize=True,
-          database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(60)
 @given(st.lists(rel_name, min_size=1, max_size=12))
 def test_output_names_never_leave_the_output_directory(rels):
     naming = pytest.importorskip("gongkai.naming", reason="batch output naming (core/naming.py)")

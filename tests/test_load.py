@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
+from fuzzing import fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import gongkai
@@ -82,7 +83,7 @@ def test_bad_json_on_the_command_line_is_a_clear_error(tmp_path, capsys):
     assert "broken.json" in err and "not JSON" in err and "Traceback" not in err
 
 
-@settings(max_examples=40, deadline=None)
+@fuzz_settings(40)
 @given(st.integers(min_value=-10**12, max_value=10**12), st.floats(allow_nan=False,
                                                                    allow_infinity=False,
                                                                    width=64))

@@ -24,7 +24,8 @@ from urllib.parse import unquote
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from fuzzing import fuzz_settings
+from hypothesis import Phase, given
 from hypothesis import strategies as st
 
 from gongkai.engine import default_engine
@@ -48,14 +49,10 @@ HOSTILE = [
 ]
 HOSTILE_ID = 'r|e`p <o>"r{t}\\^ #?/../%2e\n=1'
 
-EXAMPLES = int(os.environ.get("GONGKAI_FUZZ_EXAMPLES", "20"))
 #: No shrinking unless asked (GONGKAI_FUZZ_SHRINK=1): shrinking a failure through rdflib takes
 #: minutes, and the failing example is printed either way.
-PROPERTY = settings(
-    max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-    phases=tuple(Phase) if os.environ.get("GONGKAI_FUZZ_SHRINK") else (
-        Phase.explicit, Phase.reuse, Phase.generate),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = fuzz_settings(20, phases=tuple(Phase) if os.environ.get("GONGKAI_FUZZ_SHRINK") else (
+    Phase.explicit, Phase.reuse, Phase.generate))
 
 
 def writer_or_skip(name: str, option: str | None = None) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from fuzzing import fuzz_settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from gongkai.plugin_types import ReadOptions
@@ -63,7 +64,7 @@ def html_pipe_text(cells: list[Cell]) -> str:
     return html_reader.read(page, ReadOptions()).text
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(40)
 @given(span_tables())
 def test_a_word_table_reads_as_its_html(cells):
     docx = pytest.importorskip("docx", reason="the docx extra (python-docx) is not installed")
@@ -84,7 +85,7 @@ def test_a_word_table_reads_as_its_html(cells):
     assert text == html_pipe_text(cells)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(15)
 @given(span_tables())
 def test_a_ruled_pdf_table_reads_as_its_html(cells):
     pytest.importorskip("pdfplumber", reason="the pdf extra (pdfplumber) is not installed")

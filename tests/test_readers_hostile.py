@@ -5,11 +5,14 @@ bench/hostile_shapes.py)."""
 
 from __future__ import annotations
 
+import importlib.util
 import resource
 import subprocess
 import sys
+import time
 
 import pytest
+from hostile_pdf import content_pdf, rectangles, text_runs
 
 import gongkai
 from gongkai.engine import default_engine
@@ -91,6 +94,48 @@ def test_more_cells_than_the_limit_is_a_clear_error(monkeypatch):
 
     monkeypatch.setattr(pipeline, "MAX_CELLS", 5_000)
     text = "一、总体情况\n二、主动公开政府信息情况\n" + ("|" * 100 + "\n") * 60
-    with pytest.raises(InputError, match="6000 table cells, more than the limit of 5,000"):
+    with pytest.raises(InputError, match="6,000 table cells, more than the limit of 5,000"):
         gongkai.convert_text(text)
     assert gongkai.convert_text(text.replace("|" * 100, "|" * 80)) is not None
+
+
+def test_bare_cells_count_towards_the_limit(monkeypatch):
+    """Cells without bars get theirs back before parsing (gongkai.tabulate): they count too."""
+    from gongkai import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_CELLS", 500)
+    rows = "".join(f"行政许可\n{i}\n{i + 1}\n{i + 2}\n" for i in range(200))
+    text = ("一、总体情况\n二、主动公开政府信息情况\n信息内容\n本年新制作数量\n本年新公开数量\n"
+            "对外公开总数量\n" + rows)
+    assert "|" not in text
+    with pytest.raises(InputError, match="table cells, more than the limit of 500"):
+        gongkai.convert_text(text)
+
+
+# -- PDF: work bounded per page, whatever the compression ----------------------------------------
+
+needs_pypdf = pytest.mark.skipif(importlib.util.find_spec("pypdf") is None,
+                                 reason="the pdf extra (pypdf) is not installed")
+
+
+@needs_pypdf
+@pytest.mark.parametrize("content,pages,message", [
+    # 51 KB on disk, 26 MB of content: took over two minutes and 2.8 GB.
+    (rectangles(2_000_000), 1, r"page 1 of the PDF draws [\d,]+ bytes of content"),
+    (text_runs(500_000), 1, r"page 1 of the PDF draws [\d,]+ bytes of content"),
+    # Under the page limit, over what a file of its size may draw in all.
+    (rectangles(19_000), 8, r"pages draw more than [\d,]+ bytes of content"),
+    (b"BT /F1 12 Tf 72 720 Td (x) Tj ET", 1_500, r"has 1500 pages, more than"),
+])
+def test_a_pdf_that_would_take_unbounded_work_is_refused_quickly(content, pages, message):
+    data = content_pdf(content, pages=pages)
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=message):
+        gongkai.convert_bytes(data, filename="x.pdf")
+    assert time.perf_counter() - start < 30  # a hang guard: it takes well under a second
+
+
+@needs_pypdf
+def test_a_page_of_many_shapes_is_refused_before_its_tables_are_found():
+    with pytest.raises(InputError, match=r"page 1 of the PDF has \d+ drawn lines and shapes"):
+        gongkai.convert_bytes(content_pdf(rectangles(6_000)), filename="x.pdf")

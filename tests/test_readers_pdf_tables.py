@@ -198,6 +198,19 @@ def test_locators_round_trip():
 
 
 def test_a_page_of_too_many_drawing_instructions_is_refused_before_it_is_parsed(monkeypatch):
-    monkeypatch.setattr(_pdf_layout, "MAX_CONTENT", 1000)
-    with pytest.raises(InputError, match=r"page 1 of the PDF has \d+ bytes of drawing"):
+    monkeypatch.setattr(_pdf_layout, "MAX_PAGE_CONTENT", 1000)
+    with pytest.raises(InputError, match=r"page 1 of the PDF draws [\d,]+ bytes of content"):
+        gongkai.convert_bytes(HUAIAN.read_bytes(), filename="huaian.pdf")
+
+
+def test_a_pdf_of_more_content_than_its_size_allows_is_refused(monkeypatch):
+    monkeypatch.setattr(_pdf_layout, "MAX_CONTENT", 0)
+    monkeypatch.setattr(_pdf_layout, "CONTENT_PER_BYTE", 0)
+    with pytest.raises(InputError, match=r"pages draw more than 0 bytes of content"):
+        gongkai.convert_bytes(HUAIAN.read_bytes(), filename="huaian.pdf")
+
+
+def test_a_page_of_too_many_lines_is_refused_before_its_tables_are_found(monkeypatch):
+    monkeypatch.setattr(_pdf_layout, "MAX_EDGES", 10)
+    with pytest.raises(InputError, match=r"page \d of the PDF has \d+ drawn lines and shapes"):
         gongkai.convert_bytes(HUAIAN.read_bytes(), filename="huaian.pdf")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from fuzzing import fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import gongkai
@@ -72,7 +73,7 @@ def test_fullwidth_digits_and_raw_cells():
     assert (in_force.value, in_force.raw, in_force.note) == (3, "３（其中修订１件）", "其中修订1件")
 
 
-@settings(max_examples=200, deadline=None)
+@fuzz_settings(200)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
 def test_folding_the_whole_text_equals_folding_each_line(text):
     # fold() works on the whole text at once because a line break is inert under NFKC.
@@ -91,7 +92,7 @@ def test_script_check_counts_characters_only_traditional_script_uses():
     assert ctx.facts.get("script") is None
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz_settings(300)
 @given(st.text(alphabet=st.sampled_from(list("政府信息公开開報报告於统統计計 |\n1a")),
                max_size=400))
 def test_script_check_stops_counting_where_the_share_is_reached(text):

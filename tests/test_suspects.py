@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from gongkai.config import Config
@@ -149,7 +150,7 @@ def _with_values(base: Report, values) -> Report:
     return attrs.evolve(base, tables=tuple(map(fill, base.tables)), diagnostics=())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(150)
 @given(consistent_report(), st.data())
 def test_one_changed_cell_is_found(report, data):
     assert not [d for d in validate(report, engine=ENGINE).diagnostics

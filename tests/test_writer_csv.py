@@ -9,7 +9,8 @@ import json
 
 import pytest
 from csvw import CSVW
-from hypothesis import given, settings
+from fuzzing import fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import gongkai
@@ -189,7 +190,7 @@ def _csv_module_row(row: list[str]) -> str:
     return buffer.getvalue()[:-2] + "\n"
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz_settings(300)
 @given(st.lists(st.lists(_FIELD, min_size=1, max_size=9), max_size=6))
 def test_rows_written_as_the_csv_module_writes_them(rows):
     # CsvRows joins plain rows itself (the dataset's hot path): exactly what the csv module
@@ -207,7 +208,7 @@ _CELL_VALUE = st.one_of(st.none(), st.integers(-10**6, 10**18),
                         st.floats(allow_nan=False, allow_infinity=False, width=32))
 
 
-@settings(max_examples=200, deadline=None)
+@fuzz_settings(200)
 @given(st.lists(st.tuples(_FIELD, _FIELD, _CELL_VALUE, st.integers(0, 9999)), max_size=8),
        _FIELD)
 def test_tidy_csv_is_what_the_csv_module_writes(cells, report_id):
