@@ -67,6 +67,9 @@ class Status(str, enum.Enum):
     #: The flattening lost which column the row's values stand in and the identities do not
     #: settle it; ``value`` is empty, a ``cells-ambiguous`` diagnostic lists the candidates.
     AMBIGUOUS = "ambiguous"
+    #: A row's numbers were written together (no separator) and the identities allow several
+    #: splits; a documented rule chose this one (docs/inputs.md), a ``cells-rule`` info says so.
+    RULE = "rule"
 
     def __str__(self) -> str:
         return self.value
