@@ -82,10 +82,20 @@ def detach(text: str, raw: str, knows: Callable[[str], bool],
         return None
     plans: list[list[tuple[str, int, int]] | None] = []
     together = 0
+    after_label = False  # whether the last line with text ends with a label of the tables
     for line in lines:
         plan, attached = _plan_line(line, knows, section, table_sections)
+        core = line.strip()
+        if plan is None and after_label and RUN.fullmatch(core) and "|" not in line:
+            # Numbers alone on the line under a header (table four's fifteen, written
+            # together): one run.
+            start = line.index(core)
+            plan = [("run", start, start + len(core))]
         plans.append(plan)
         together += attached
+        if core:
+            after_label = "|" not in line and not core[-1].isdigit() and _known_suffix(
+                core, max(0, len(core) - MAX_LABEL), len(core), knows) is not None
     if not together:
         return None  # no label with its digits right after it: not this shape
     out: list[str] = []
