@@ -21,7 +21,7 @@ from .errors import MissingTableError, UnknownCodeError
 
 #: Version of the model and of every output derived from it. Bump the minor version when
 #: fields are added, the major version when a field changes meaning or disappears.
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 Number = int | float
 

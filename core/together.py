@@ -179,7 +179,8 @@ def _known_suffix(line: str, lo: int, end: int, knows) -> int | None:
     """Where the longest label the vocabulary knows that ends at ``end`` starts."""
     for start in range(lo, end):
         piece = line[start:end].strip()
-        if piece and knows(piece):
+        # A header's unit before the row label (``(单位:万元)行政事业性收费``) is the header's.
+        if piece and not piece.startswith(("(单位", "(金额单位")) and knows(piece):
             return start
     return None
 
