@@ -122,6 +122,7 @@ class Interpreter:
             t.code: Vocabulary(t, (c.layout for c in self.layouts[t.code])) for t in codes.tables
         }
         self._kinds_of: dict[tuple[str, bool], frozenset[str]] = {}
+        self._edges: tuple[frozenset[str], frozenset[str]] | None = None
         self._section_aliases = [
             (s.code, tuple(label_key(a) for a in s.aliases)) for s in codes.sections
         ]
@@ -249,6 +250,29 @@ class Interpreter:
     def knows(self, text: str) -> bool:
         """Whether a label names a row, a column or a marker of any table."""
         return bool(self._kinds(text))
+
+    def label_edges(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The characters the tables' labels begin and end with (numbering and annotations
+        included): a cheap test before a piece of text is resolved (``gongkai.together``)."""
+        if self._edges is None:
+            labels: list[str] = []
+            for t in self.codes.tables:
+                for item in (*t.rows, *t.columns):
+                    labels += [item.zh, *item.aliases]
+            for choices in self.layouts.values():
+                for choice in choices:
+                    for _, aliases in choice.layout.aliases:
+                        labels += aliases
+                    for extra in choice.layout.extra_rows:
+                        labels += extra.aliases
+            words = [w for label in labels for w in label.replace("/", " ").split() if w]
+            # Numbering may open a label, an annotation close it, and quotes of either kind
+            # stand around 三安全一稳定 (the form prints curly ones).
+            quotes = "\"'“”‘’"
+            first = frozenset(f"一二三四五六七八九十(（0123456789{quotes}")
+            self._edges = (frozenset(w[0] for w in words) | first,
+                           frozenset(w[-1] for w in words) | frozenset(f")）{quotes}"))
+        return self._edges
 
     def names(self, text: str) -> bool:
         """Whether a label names a row or a column of any table (a marker names neither)."""

@@ -52,6 +52,8 @@ MAX_DIGITS = 13
 #: A paragraph holding tables is cut at its numbered parts only when it is this long.
 MIN_PARAGRAPH = 200
 
+#: A Chinese character or closing bracket right before a digit: a label with its numbers.
+_ATTACHED = re.compile(r"[\u4e00-\u9fff)）]-?\d")
 _HEADING_START = re.compile(r"[一二三四五六七八九十]{1,2}[ \t]*、")
 _NUMERALS = "一二三四五六七八九十"
 
@@ -68,14 +70,19 @@ class Detached:
 
 
 def detach(text: str, raw: str, knows: Callable[[str], bool],
-           section: Callable[[str], str], table_sections: frozenset[str]) -> Detached | None:
+           section: Callable[[str], str], table_sections: frozenset[str],
+           edges: tuple[frozenset[str], frozenset[str]] | None = None) -> Detached | None:
     """``text`` (normalized) and ``raw`` (the input as read, line for line) with every row
     written together given its cells; None when the text has no such rows.
 
     ``knows(label)``: whether the tables' vocabulary names the label; ``section(title)``: the
     section code a heading's title names ("" for none); ``table_sections``: the codes of the
-    parts holding the three tables.
+    parts holding the three tables; ``edges``: the characters labels begin and end with (a
+    piece of text that begins or ends otherwise is not looked up).
     """
+    if not _ATTACHED.search(text):
+        return None  # no label with digits right after it anywhere: the usual text, as it is
+    labels = _Labels(knows, *(edges or (None, None)))
     lines = text.split("\n")
     raws = raw.split("\n")
     if len(raws) != len(lines):
@@ -84,7 +91,7 @@ def detach(text: str, raw: str, knows: Callable[[str], bool],
     together = 0
     after_label = False  # whether the last line with text ends with a label of the tables
     for line in lines:
-        plan, attached = _plan_line(line, knows, section, table_sections)
+        plan, attached = _plan_line(line, labels, section, table_sections)
         core = line.strip()
         if plan is None and after_label and RUN.fullmatch(core) and "|" not in line:
             # Numbers alone on the line under a header (table four's fifteen, written
@@ -95,7 +102,7 @@ def detach(text: str, raw: str, knows: Callable[[str], bool],
         together += attached
         if core:
             after_label = "|" not in line and not core[-1].isdigit() and _known_suffix(
-                core, max(0, len(core) - MAX_LABEL), len(core), knows) is not None
+                core, max(0, len(core) - MAX_LABEL), len(core), labels) is not None
     if not together:
         return None  # no label with its digits right after it: not this shape
     out: list[str] = []
@@ -127,11 +134,32 @@ def detach(text: str, raw: str, knows: Callable[[str], bool],
     return Detached("\n".join(out), "\n".join(out_raw), tuple(origins), frozenset(marked))
 
 
+class _Labels:
+    """The tables' vocabulary as ``detach`` asks it: whether a piece of text is a label, with
+    the characters labels begin and end with tested first (most pieces fail that)."""
+
+    def __init__(self, knows: Callable[[str], bool], first: frozenset[str] | None,
+                 last: frozenset[str] | None):
+        self.knows = knows
+        self.first = first
+        self.last = last
+
+    def __call__(self, piece: str) -> bool:
+        return self.knows(piece)
+
+    def may_start(self, ch: str) -> bool:
+        return self.first is None or ch in self.first
+
+    def may_end(self, ch: str) -> bool:
+        return self.last is None or ch in self.last
+
+
 # A line's plan: pieces (kind, start, end) in order; kind is "text" (prose or a heading, a
 # line of its own), "label" (a cell), "run" (a cell, closing its row) or "break" (a new line).
 
 
-def _plan_line(line: str, knows, section, table_sections) -> tuple[list | None, int]:
+def _plan_line(line: str, knows: _Labels, section: Callable[[str], str],
+               table_sections: frozenset[str]) -> tuple[list | None, int]:
     if "|" in line or not any(c.isdigit() for c in line):
         return None, 0
     runs = _labelled_runs(line, knows)
@@ -147,7 +175,7 @@ def _plan_line(line: str, knows, section, table_sections) -> tuple[list | None, 
     return _row_pieces(line, 0, label_start, start, end, knows), attached
 
 
-def _labelled_runs(line: str, knows) -> list[tuple[int, int, int, int]]:
+def _labelled_runs(line: str, knows: _Labels) -> list[tuple[int, int, int, int]]:
     """(label start, label end, run start, run end) of every run right after a known label."""
     found = []
     floor = 0
@@ -175,9 +203,13 @@ def _labelled_runs(line: str, knows) -> list[tuple[int, int, int, int]]:
     return found
 
 
-def _known_suffix(line: str, lo: int, end: int, knows) -> int | None:
+def _known_suffix(line: str, lo: int, end: int, knows: _Labels) -> int | None:
     """Where the longest label the vocabulary knows that ends at ``end`` starts."""
+    if end <= lo or not knows.may_end(line[end - 1]):
+        return None
     for start in range(lo, end):
+        if not knows.may_start(line[start]):
+            continue
         piece = line[start:end].strip()
         # A header's unit before the row label (``(单位:万元)行政事业性收费``) is the header's.
         if piece and not piece.startswith(("(单位", "(金额单位")) and knows(piece):
@@ -185,14 +217,15 @@ def _known_suffix(line: str, lo: int, end: int, knows) -> int | None:
     return None
 
 
-def _row_pieces(line: str, lo: int, label_start: int, start: int, end: int, knows) -> list:
+def _row_pieces(line: str, lo: int, label_start: int, start: int, end: int,
+                knows: _Labels) -> list:
     pieces = _label_pieces(line, lo, label_start, knows)
     pieces.append(("label", label_start, start))
     pieces.append(("run", start, end))
     return pieces
 
 
-def _label_pieces(line: str, lo: int, hi: int, knows) -> list:
+def _label_pieces(line: str, lo: int, hi: int, knows: _Labels) -> list:
     """Header text cut into the labels the vocabulary knows (longest first, from the left);
     what no label covers is a cell of its own."""
     if not line[lo:hi].strip():
@@ -205,8 +238,9 @@ def _label_pieces(line: str, lo: int, hi: int, knows) -> list:
         if line[i] in " \t":
             i += 1
             continue
-        j = next((j for j in range(min(hi, i + MAX_LABEL), i, -1)
-                  if line[j - 1] not in " \t" and knows(line[i:j])), None)
+        j = None if not knows.may_start(line[i]) else next(
+            (j for j in range(min(hi, i + MAX_LABEL), i, -1)
+             if knows.may_end(line[j - 1]) and knows(line[i:j])), None)
         if j is None:
             i += 1
             continue
@@ -219,7 +253,8 @@ def _label_pieces(line: str, lo: int, hi: int, knows) -> list:
     return pieces
 
 
-def _plan_paragraph(line: str, runs, knows, section, table_sections) -> list:
+def _plan_paragraph(line: str, runs: list[tuple[int, int, int, int]], knows: _Labels,
+                    section: Callable[[str], str], table_sections: frozenset[str]) -> list:
     """A report written as one paragraph: a line per numbered part (its heading on a line of
     its own), the tables' parts a line per row."""
     cuts = _headings(line, section)
@@ -246,7 +281,7 @@ def _plan_paragraph(line: str, runs, knows, section, table_sections) -> list:
     return pieces
 
 
-def _headings(line: str, section) -> list[tuple[int, str, int]]:
+def _headings(line: str, section: Callable[[str], str]) -> list[tuple[int, str, int]]:
     """(start, section code, end of heading) of the report's numbered parts in a paragraph:
     ``一、`` … ``六、`` in order, each with a title the section vocabulary knows."""
     out = []
@@ -265,7 +300,7 @@ def _headings(line: str, section) -> list[tuple[int, str, int]]:
     return out
 
 
-def _render(line: str, plan) -> list[tuple[str, bool]]:
+def _render(line: str, plan: list) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     cells: list[str] = []
     has_run = False
