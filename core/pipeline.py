@@ -18,6 +18,7 @@ from weakref import WeakKeyDictionary
 import attrs
 
 from . import guard
+from .chrome import blank_chrome
 from .codes import load_codes
 from .config import Config
 from .decode import looks_binary
@@ -135,6 +136,7 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
     """Normalize, parse and interpret a read Source into a Report (not yet validated)."""
     text, facts = normalize(source.text, [(c.item, c.plugin) for c in engine.normalizers()])
     interp = interpreter(engine)
+    text = blank_chrome(text)  # a crawled page's breadcrumbs, share bar, 附件下载: not report text
     # Rows written together (a crawler's dump, the report one paragraph) get their cells first:
     # the input's text is cut the same way, every new line mapped to the line it was cut from.
     detached = detach(text, source.text, interp.names, interp.section_key,
