@@ -32,7 +32,7 @@ from .model import Cell, CellRef, Diagnostic, Metadata, Report, Section, Severit
 from .parse import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
 from .placement import BLANK, Address, Number, OpenRow, place
 from .segment import segment
-from .together import RUN_CELL, rule_split, splits
+from .together import RUN_CELL, Budget, rule_split, splits
 
 if TYPE_CHECKING:
     from .validate import Equation
@@ -395,6 +395,8 @@ class _TableReader:
         #: Rows written together with more than one split: (row, label, run, splits, units).
         self.run_rows: list[tuple[OpenRow, CellToken, CellToken, list[tuple[str, ...]],
                                   dict[str, str]]] = []
+        #: Search steps the table's runs may take together (gongkai.together).
+        self.budget = Budget()
         self.tcodes = tcodes
         self.layout = layout
         self.vocab = vocab
@@ -710,7 +712,7 @@ class _TableReader:
             parsed = _parse_value(text, kinds[k], hints[k])
             return parsed.value if parsed.status is Status.OK else None
 
-        return splits(run, kinds, parse, self._run_sums(code, columns))
+        return splits(run, kinds, parse, self._run_sums(code, columns), self.budget)
 
     def _open_run(self, code: str, columns: tuple[str, ...], label: CellToken, run: CellToken,
                   units: dict[str, str]) -> None:
@@ -886,7 +888,7 @@ class _TableReader:
             parsed = _parse_value(text, kinds[k], "")
             return parsed.value if parsed.status is Status.OK else None
 
-        found = splits(run.text, kinds, parse, sums)
+        found = splits(run.text, kinds, parse, sums, self.budget)
         line = self.raw.locate(run.line)
         left = []
         for k, (r, c) in enumerate(slots):

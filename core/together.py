@@ -44,8 +44,10 @@ MAX_LABEL = 60
 MAX_HEADER = 240
 #: A line of the row-per-line shape: its labels are at most this long.
 MAX_ROW_LINE = 120
-#: Splits of one run: at most this many search steps and this many splits kept.
-MAX_SPLIT_STEPS = 200_000
+#: Splits of one run: at most this many search steps and this many splits kept; the runs of
+#: one table together at most ``MAX_TABLE_SPLIT_STEPS`` steps.
+MAX_SPLIT_STEPS = 20_000
+MAX_TABLE_SPLIT_STEPS = 100_000
 MAX_SPLITS = 5_000
 #: A number has at most this many digits before its decimal point.
 MAX_DIGITS = 13
@@ -339,13 +341,23 @@ def _number_re(kind: str) -> re.Pattern[str]:
 
 
 _NUMBER_RES = {k: _number_re(k) for k in ("count", "change", "money")}
+_WHOLE = frozenset({"count", "change"})
+
+
+class Budget:
+    """Search steps left for the runs of one table (``MAX_TABLE_SPLIT_STEPS``)."""
+
+    def __init__(self, steps: int = 0) -> None:
+        self.left = steps or MAX_TABLE_SPLIT_STEPS
 
 
 def splits(run: str, kinds: Sequence[str], parse: Callable[[str, int], float | int | None],
-           sums: Sequence[tuple[tuple[int, ...], int]] = ()) -> list[tuple[str, ...]] | None:
+           sums: Sequence[tuple[tuple[int, ...], int]] = (),
+           budget: Budget | None = None) -> list[tuple[str, ...]] | None:
     """Every way to cut ``run`` into ``len(kinds)`` numbers that satisfies ``sums`` (each
     ``(parts, total)``: the columns ``parts`` add up to column ``total``), as the texts of the
-    numbers; None when there are too many to search (``MAX_SPLIT_STEPS``, ``MAX_SPLITS``).
+    numbers; None when there are too many to search (``MAX_SPLIT_STEPS``, ``MAX_SPLITS``, or
+    the table's ``budget`` spent).
 
     ``parse(text, column)`` gives the number a piece is in its column. A space in the run ends
     a number (numbers also end without one); a money unit at the run's end belongs
@@ -360,8 +372,12 @@ def splits(run: str, kinds: Sequence[str], parse: Callable[[str, int], float | i
     res = [_NUMBER_RES.get(k, _NUMBER_RES["count"]) for k in kinds]
     # The identities checked once the last column they name is cut.
     checks: dict[int, list[tuple[tuple[int, ...], int]]] = {}
+    #: A total of whole numbers cut after all its parts is their sum: its digits are known.
+    forced: dict[int, tuple[int, ...]] = {}
     for parts, total in sums:
         checks.setdefault(max(*parts, total), []).append((parts, total))
+        if total > max(parts) and all(kinds[c] in _WHOLE for c in (*parts, total)):
+            forced[total] = parts
     out: list[tuple[str, ...]] = []
     values: list[float | int | None] = [None] * width
     texts: list[str] = [""] * width
@@ -391,9 +407,15 @@ def splits(run: str, kinds: Sequence[str], parse: Callable[[str, int], float | i
         if n - at < left:
             return True
         piece_re = res[k]
-        for m in _prefixes(piece_re, run, at):
+        if k in forced:
+            want = sum(values[p] for p in forced[k])  # type: ignore[misc]
+            text = str(int(want))
+            options = [text] if run.startswith(text, at) and piece_re.fullmatch(text) else []
+        else:
+            options = _prefixes(piece_re, run, at)
+        for m in options:
             steps += 1
-            if steps > MAX_SPLIT_STEPS:
+            if steps > limit:
                 return False
             text = m
             end = at + len(text)
@@ -411,7 +433,11 @@ def splits(run: str, kinds: Sequence[str], parse: Callable[[str, int], float | i
         values[k] = None
         return True
 
-    if not cut(0, 0) or len(out) >= MAX_SPLITS:
+    limit = min(MAX_SPLIT_STEPS, budget.left) if budget is not None else MAX_SPLIT_STEPS
+    done = cut(0, 0)
+    if budget is not None:
+        budget.left -= steps
+    if not done or len(out) >= MAX_SPLITS:
         return None
     return out
 
