@@ -51,6 +51,9 @@ def _parse_value(text: str, kind: str, unit_hint: str) -> ParsedValue:
 _EMPTY, _UNPARSED, _AMBIGUOUS = Status.EMPTY, Status.UNPARSED, Status.AMBIGUOUS
 
 _LINE = attrgetter("line")  # of a CellToken
+#: At most this many columns' identities are left out in turn when a table's runs written
+#: together satisfy them all in no split (``_TableReader._relaxed``): each is one search.
+MAX_RELAXED = 24
 #: The code of table four's flat run of values as one open row, when it is placed whole.
 _GRID = "\x00grid"
 
@@ -648,10 +651,14 @@ class _TableReader:
         for row, *_ in self.run_rows:
             for column in row.columns:
                 known.pop((row.code, column), None)
-        outcome = place([o[0] for o in self.open_rows] + [o[0] for o in self.run_rows], known,
-                        self.equations)
+        rows = [o[0] for o in self.open_rows] + [o[0] for o in self.run_rows]
+        outcome = place(rows, known, self.equations)
+        relaxed: dict[str, set[int]] | None = None
+        if self.run_rows and all(r.code not in outcome.placed and not outcome.ambiguous.get(r.code)
+                                 for r, *_ in self.run_rows):
+            relaxed = self._relaxed(rows, known)
         for run_row in self.run_rows:
-            self._settle_run(*run_row, outcome)
+            self._settle_run(*run_row, outcome, relaxed)
         for row, label, taken, units, filled in self.open_rows:
             at = outcome.placed.get(row.code)
             if at is not None and at in (row.preferred, row.fallback):
@@ -749,8 +756,34 @@ class _TableReader:
                                               parsed.unit, texts[k], status or parsed.status,
                                               line, parsed.note)
 
+    def _relaxed(self, rows: list[OpenRow], known: dict[Address, Number | None]
+                 ) -> dict[str, set[int]]:
+        """When no split of the table's runs satisfies every identity (the source breaks some
+        itself), the splits each run may have if the source is wrong in one column: the
+        identities tying rows together in that column and in the rows' 总计 column are left
+        out (a wrong cell breaks both), the union over every column whose absence lets the
+        rest hold. Empty when none does (the source is wrong in more than one column)."""
+        def column(e) -> str | None:
+            found = {c for _, c in (*e[0], *e[1])}
+            rows = {r for r, _ in (*e[0], *e[1])}
+            return found.pop() if len(found) == 1 and len(rows) > 1 else None
+
+        totals = {self.layout.row(r.code).columns[t] for r, *_ in self.run_rows
+                  for _, t in self._run_sums(r.code, r.columns)}
+        columns = sorted({c for e in self.equations if (c := column(e)) is not None})
+        kept: dict[str, set[int]] = {}
+        for wrong in columns[:MAX_RELAXED]:
+            others = [e for e in self.equations if column(e) not in {wrong, *totals}]
+            outcome = place(rows, known, others)
+            for row, *_ in self.run_rows:
+                at = outcome.placed.get(row.code)
+                found = [at] if at is not None else list(outcome.ambiguous.get(row.code, ()))
+                kept.setdefault(row.code, set()).update(p[0] for p in found)
+        return {code: splits for code, splits in kept.items() if splits}
+
     def _settle_run(self, row: OpenRow, label: CellToken, run: CellToken,
-                    found: list[tuple[str, ...]], units: dict[str, str], outcome) -> None:
+                    found: list[tuple[str, ...]], units: dict[str, str], outcome,
+                    relaxed: dict[str, set[int]] | None = None) -> None:
         """A written-together row with several splits, as far as the table's identities (and
         then the documented rule, ``gongkai.together.rule_split``) settle it."""
         code, columns = row.code, row.columns
@@ -759,6 +792,20 @@ class _TableReader:
             self._run_cells(code, columns, found[at[0]], run, units, range(len(columns)))
             return
         options = outcome.ambiguous.get(code, ())
+        if not options and relaxed and relaxed.get(code):
+            # The source breaks identities itself (validation reports them): the splits the
+            # identities it keeps allow, cells read as written where those agree.
+            possible = [found[i] for i in sorted(relaxed[code])]
+            if len(possible) == 1:
+                self._run_cells(code, columns, possible[0], run, units, range(len(columns)))
+                self._diag(Severity.INFO, "cells-placed",
+                           f"row {code!r}: its numbers are written together "
+                           f"({self.raw.cell(run)!r}); the table breaks identities of one "
+                           f"column itself, and every identity it keeps allows one split: "
+                           f"{' '.join(possible[0])}", label,
+                           cells=[CellRef(self.tcodes.code, code, c) for c in columns])
+                return
+            options = tuple((i,) for i in sorted(relaxed[code]))
         possible = [found[p[0]] for p in options] or found
         chosen = rule_split(columns, run.text, possible)
         if chosen is not None:
