@@ -293,6 +293,9 @@ def _headings(line: str, section: Callable[[str], str]) -> list[tuple[int, str, 
         if number <= want:
             continue
         title = line[m.end():m.end() + 30]
+        # A title holds no numbers and no other part's number (四、结转下年度继续办理0 is a row).
+        stop = re.search(r"\d|[一二三四五六七八九十]{1,2}[ \t]*、", title)
+        title = title[:stop.start()] if stop else title
         # The shortest title the vocabulary knows ends the heading.
         end = next((k for k in range(2, len(title) + 1) if section(title[:k])), None)
         if end is None:
