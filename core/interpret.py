@@ -32,7 +32,7 @@ from .model import Cell, CellRef, Diagnostic, Metadata, Report, Section, Severit
 from .parse import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
 from .placement import BLANK, Address, Number, OpenRow, place
 from .segment import segment
-from .together import RUN_CELL, Budget, rule_split, splits
+from .together import MAX_SPLIT_STEPS, RUN_CELL, Budget, rule_split, splits
 
 if TYPE_CHECKING:
     from .validate import Equation
@@ -400,6 +400,7 @@ class _TableReader:
                                   dict[str, str]]] = []
         #: Search steps the table's runs may take together (gongkai.together).
         self.budget = Budget()
+        self._sums: dict[tuple[str, tuple[str, ...]], tuple] = {}
         self.tcodes = tcodes
         self.layout = layout
         self.vocab = vocab
@@ -697,8 +698,16 @@ class _TableReader:
 
     # -- rows written together ----------------------------------------------------------------
 
-    def _run_sums(self, code: str, columns: Sequence[str]) -> list[tuple[tuple[int, ...], int]]:
+    def _run_sums(self, code: str,
+                  columns: Sequence[str]) -> tuple[tuple[tuple[int, ...], int], ...]:
         """The table's identities within one row, as (columns that add up, their total)."""
+        key = (code, tuple(columns))
+        found = self._sums.get(key)
+        if found is None:
+            found = self._sums[key] = tuple(self._row_sums(code, columns))
+        return found
+
+    def _row_sums(self, code: str, columns: Sequence[str]) -> list[tuple[tuple[int, ...], int]]:
         at = {c: k for k, c in enumerate(columns)}
         out = []
         for left, right in self.equations:
@@ -719,7 +728,8 @@ class _TableReader:
             parsed = _parse_value(text, kinds[k], hints[k])
             return parsed.value if parsed.status is Status.OK else None
 
-        return splits(run, kinds, parse, self._run_sums(code, columns), self.budget)
+        return _cached_splits(run, kinds, hints, parse, self._run_sums(code, columns),
+                              self.budget)
 
     def _open_run(self, code: str, columns: tuple[str, ...], label: CellToken, run: CellToken,
                   units: dict[str, str]) -> None:
@@ -935,7 +945,8 @@ class _TableReader:
             parsed = _parse_value(text, kinds[k], "")
             return parsed.value if parsed.status is Status.OK else None
 
-        found = splits(run.text, kinds, parse, sums, self.budget)
+        found = _cached_splits(run.text, kinds, [""] * len(kinds), parse, tuple(sums),
+                               self.budget)
         line = self.raw.locate(run.line)
         left = []
         for k, (r, c) in enumerate(slots):
@@ -1054,6 +1065,26 @@ class _TableReader:
 
 def _diag(severity: Severity, code: str, message: str, line: int) -> Diagnostic:
     return Diagnostic(severity=severity, code=code, message=message, line=line)
+
+
+#: Splits of runs already cut, by run, kinds, unit hints and row identities: a corpus repeats
+#: its runs (``0000000``). Bounded; a result cut short by a table's budget is not kept.
+_SPLITS: dict[tuple, list[tuple[str, ...]] | None] = {}
+
+
+def _cached_splits(run: str, kinds: Sequence[str], hints: Sequence[str],
+                   parse: Callable[[str, int], Number | None], sums: tuple,
+                   budget: Budget) -> list[tuple[str, ...]] | None:
+    key = (run, tuple(kinds), tuple(hints), sums)
+    if key in _SPLITS:
+        return _SPLITS[key]
+    whole = budget.left >= MAX_SPLIT_STEPS  # the result depends on the run alone
+    found = splits(run, kinds, parse, sums, budget)
+    if whole:
+        if len(_SPLITS) >= 1 << 12:
+            _SPLITS.clear()
+        _SPLITS[key] = found
+    return found
 
 
 def _followed_by_values(tokens: list[CellToken], i: int) -> bool:

@@ -344,6 +344,7 @@ def _number_re(kind: str) -> re.Pattern[str]:
 
 
 _NUMBER_RES = {k: _number_re(k) for k in ("count", "change", "money")}
+_COUNT_RE, _CHANGE_RE = _NUMBER_RES["count"], _NUMBER_RES["change"]
 _WHOLE = frozenset({"count", "change"})
 
 
@@ -450,6 +451,19 @@ def _prefixes(piece_re: re.Pattern[str], run: str, at: int) -> list[str]:
     stop = at
     while stop < len(run) and run[stop] not in " \t":
         stop += 1
+    if piece_re is _COUNT_RE or piece_re is _CHANGE_RE:
+        # Whole numbers, the common case: the digits from ``at`` (after a sign), no regex.
+        start = at
+        if piece_re is _CHANGE_RE and start < stop and run[start] in "+-":
+            start += 1
+        end = start
+        while end < stop and run[end].isdigit():
+            end += 1
+        if end == start:
+            return []
+        if run[start] == "0":
+            return [run[at:start + 1]]
+        return [run[at:k] for k in range(start + 1, min(end, start + MAX_DIGITS) + 1)]
     found = []
     for end in range(at + 1, min(stop, at + MAX_DIGITS + 12) + 1):
         text = run[at:end]
