@@ -91,11 +91,12 @@ def detach(text: str, raw: str, knows: Callable[[str], bool],
         return None
     plans: list[list[tuple[str, int, int]] | None] = []
     together = 0
-    after_label = False  # whether the last line with text ends with a label of the tables
+    before = ""  # the last line with text before this one
     for line in lines:
         plan, attached = _plan_line(line, labels, section, table_sections)
         core = line.strip()
-        if plan is None and after_label and RUN.fullmatch(core) and "|" not in line:
+        if (plan is None and core and "|" not in line and RUN.fullmatch(core)
+                and _under_header(before, labels)):
             # Numbers alone on the line under a header (table four's fifteen, written
             # together): one run.
             start = line.index(core)
@@ -103,8 +104,7 @@ def detach(text: str, raw: str, knows: Callable[[str], bool],
         plans.append(plan)
         together += attached
         if core:
-            after_label = "|" not in line and not core[-1].isdigit() and _known_suffix(
-                core, max(0, len(core) - MAX_LABEL), len(core), labels) is not None
+            before = core
     if not together:
         return None  # no label with its digits right after it: not this shape
     out: list[str] = []
@@ -160,15 +160,27 @@ class _Labels:
 # line of its own), "label" (a cell), "run" (a cell, closing its row) or "break" (a new line).
 
 
+def _under_header(before: str, knows: _Labels) -> bool:
+    """Whether a line of text ends with a label of the tables (a header over numbers)."""
+    return bool(before) and "|" not in before and not before[-1].isdigit() and _known_suffix(
+        before, max(0, len(before) - MAX_LABEL), len(before), knows) is not None
+
+
 def _plan_line(line: str, knows: _Labels, section: Callable[[str], str],
                table_sections: frozenset[str]) -> tuple[list | None, int]:
-    if "|" in line or not any(c.isdigit() for c in line):
+    if "|" in line:
+        return None, 0
+    core = line.rstrip()
+    paragraph = len(core) >= MIN_PARAGRAPH
+    # A row of the row-per-line shape ends with its run; a paragraph holds numbered parts.
+    if not (core[-1:].isdigit() or core.endswith("元")) and not (
+            paragraph and _HEADING_START.search(core)):
         return None, 0
     runs = _labelled_runs(line, knows)
     if not runs:
         return None, 0
     attached = sum(1 for _, label_end, start, _ in runs if label_end == start)
-    if len(line) >= MIN_PARAGRAPH and _HEADING_START.search(line):
+    if paragraph and _HEADING_START.search(line):
         return _plan_paragraph(line, runs, knows, section, table_sections), attached
     # The row-per-line shape: the line is labels and one run at its end.
     label_start, _, start, end = runs[-1]
