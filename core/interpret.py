@@ -126,6 +126,9 @@ class Interpreter:
         }
         self._kinds_of: dict[tuple[str, bool], frozenset[str]] = {}
         self._edges: tuple[frozenset[str], frozenset[str]] | None = None
+        self._words: tuple[str, ...] = ()
+        #: Per layout (kept alive by the layouts above): each row's identities within itself.
+        self._row_sums: dict[int, dict] = {}
         self._section_aliases = [
             (s.code, tuple(label_key(a) for a in s.aliases)) for s in codes.sections
         ]
@@ -269,6 +272,8 @@ class Interpreter:
                     for extra in choice.layout.extra_rows:
                         labels += extra.aliases
             words = [w for label in labels for w in label.replace("/", " ").split() if w]
+            self._words = tuple(sorted({w.rstrip(":") for w in words if len(w) > 1},
+                                       key=lambda w: (-len(w), w)))
             # Numbering may open a label, an annotation close it, and quotes of either kind
             # stand around 三安全一稳定 (the form prints curly ones).
             quotes = "\"'“”‘’"
@@ -276,6 +281,12 @@ class Interpreter:
             self._edges = (frozenset(w[0] for w in words) | first,
                            frozenset(w[-1] for w in words) | frozenset(f")）{quotes}"))
         return self._edges
+
+    def label_words(self) -> tuple[str, ...]:
+        """The labels of the tables' rows and columns as written (longest first), to find
+        them in a run of header text (``gongkai.together``)."""
+        self.label_edges()
+        return self._words
 
     def names(self, text: str) -> bool:
         """Whether a label names a row or a column of any table (a marker names neither)."""
@@ -356,7 +367,8 @@ class Interpreter:
                                 f"no layout is registered for table {tcodes.code!r}", 0)]
         choice, decisive = fit or self.choose(tcodes, tokens, prefer)
         reader = _TableReader(tcodes, choice.layout, self.vocab[tcodes.code], raw,
-                              self.equations_for(choice.layout))
+                              self.equations_for(choice.layout),
+                              self._row_sums.setdefault(id(choice.layout), {}))
         templates = {c.layout.template for c in self.layouts[tcodes.code]}
         if not decisive and len(templates) > 1:
             reader.diagnostics.append(_diag(
@@ -388,7 +400,8 @@ class _TableReader:
     """Reads the cells of one table with one layout; collects cells and diagnostics."""
 
     def __init__(self, tcodes: TableCodes, layout: Layout, vocab: Vocabulary, raw: RawText,
-                 equations: Sequence[tuple[tuple[Address, ...], tuple[Address, ...]]] = ()):
+                 equations: Sequence[tuple[tuple[Address, ...], tuple[Address, ...]]] = (),
+                 row_sums: dict | None = None):
         self.equations = equations
         self._tokens: list[CellToken] = []
         self._cells_on_line: Counter[int] | None = None  # counted when a short row needs it
@@ -400,7 +413,8 @@ class _TableReader:
                                   dict[str, str]]] = []
         #: Search steps the table's runs may take together (gongkai.together).
         self.budget = Budget()
-        self._sums: dict[tuple[str, tuple[str, ...]], tuple] = {}
+        self._sums: dict[tuple[str, tuple[str, ...]], tuple] = {} if row_sums is None \
+            else row_sums
         self.tcodes = tcodes
         self.layout = layout
         self.vocab = vocab

@@ -140,7 +140,8 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
     # Rows written together (a crawler's dump, the report one paragraph) get their cells first:
     # the input's text is cut the same way, every new line mapped to the line it was cut from.
     detached = detach(text, source.text, interp.names, interp.section_key,
-                      frozenset(t.section for t in interp.codes.tables), interp.label_edges())
+                      frozenset(t.section for t in interp.codes.tables), interp.label_edges(),
+                      interp.label_words())
     together: frozenset[int] = frozenset()
     if detached is not None:
         text, together = detached.text, detached.lines

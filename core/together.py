@@ -73,18 +73,20 @@ class Detached:
 
 def detach(text: str, raw: str, knows: Callable[[str], bool],
            section: Callable[[str], str], table_sections: frozenset[str],
-           edges: tuple[frozenset[str], frozenset[str]] | None = None) -> Detached | None:
+           edges: tuple[frozenset[str], frozenset[str]] | None = None,
+           words: Sequence[str] = ()) -> Detached | None:
     """``text`` (normalized) and ``raw`` (the input as read, line for line) with every row
     written together given its cells; None when the text has no such rows.
 
     ``knows(label)``: whether the tables' vocabulary names the label; ``section(title)``: the
     section code a heading's title names ("" for none); ``table_sections``: the codes of the
     parts holding the three tables; ``edges``: the characters labels begin and end with (a
-    piece of text that begins or ends otherwise is not looked up).
+    piece of text that begins or ends otherwise is not looked up); ``words``: the labels as
+    written, longest first (header text is cut at them).
     """
     if not _ATTACHED.search(text):
         return None  # no label with digits right after it anywhere: the usual text, as it is
-    labels = _Labels(knows, *(edges or (None, None)))
+    labels = _Labels(knows, *(edges or (None, None)), words=tuple(words))
     lines = text.split("\n")
     raws = raw.split("\n")
     if len(raws) != len(lines):
@@ -141,8 +143,9 @@ class _Labels:
     the characters labels begin and end with tested first (most pieces fail that)."""
 
     def __init__(self, knows: Callable[[str], bool], first: frozenset[str] | None,
-                 last: frozenset[str] | None):
+                 last: frozenset[str] | None, words: tuple[str, ...] = ()):
         self.knows = knows
+        self.words = words
         self.first = first
         self.last = last
 
@@ -246,6 +249,8 @@ def _label_pieces(line: str, lo: int, hi: int, knows: _Labels) -> list:
         return []
     if hi - lo > MAX_HEADER:
         return [("text", lo, hi)]
+    if knows.words:
+        return _word_pieces(line, lo, hi, knows)
     pieces = []
     i, loose = lo, lo
     while i < hi:
@@ -264,6 +269,35 @@ def _label_pieces(line: str, lo: int, hi: int, knows: _Labels) -> list:
         i = loose = j
     if line[loose:hi].strip():
         pieces.append(("label", loose, hi))
+    return pieces
+
+
+def _word_pieces(line: str, lo: int, hi: int, knows: _Labels) -> list:
+    """Header text cut at the labels it spells as written (leftmost, then longest; a label's
+    annotation in brackets right after it stays with it: ``本年收费金额(单位:万元)``); what no
+    label covers is a cell of its own."""
+    text = line[lo:hi]
+    hits = []
+    for word in knows.words:
+        k = text.find(word)
+        while k != -1:
+            hits.append((k, -len(word)))
+            k = text.find(word, k + 1)
+    hits.sort()
+    pieces = []
+    at = 0
+    for start, minus in hits:
+        if start < at:
+            continue
+        end = start - minus
+        if end < len(text) and text[end] == "(" and (close := text.find(")", end)) != -1:
+            end = close + 1
+        if text[at:start].strip():
+            pieces.append(("label", lo + at, lo + start))
+        pieces.append(("label", lo + start, lo + end))
+        at = end
+    if text[at:].strip():
+        pieces.append(("label", lo + at, hi))
     return pieces
 
 
