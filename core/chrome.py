@@ -36,6 +36,10 @@ _CRAWLED = re.compile(r"^(?:标题|发布时间|发布日期|原文链接|原文
 _HEAD_LINES = 16
 
 
+#: A chrome line is short (a paragraph of prose is not chrome, whatever it holds).
+_MAX_CHROME = 120
+
+
 def blank_chrome(text: str) -> str:
     """``text`` with its page-chrome lines blanked (line numbers kept)."""
     lines = text.split("\n")
@@ -43,8 +47,10 @@ def blank_chrome(text: str) -> str:
     crawled = _CRAWLED.search(head) is not None
     changed = False
     for n, line in enumerate(lines):
+        if "|" in line or len(line) > _MAX_CHROME + 8:
+            continue
         core = line.strip()
-        if not core or "|" in core or len(core) > 200:
+        if not core or len(core) > _MAX_CHROME:
             continue
         if _ANYWHERE.fullmatch(core) or (crawled and n < _HEAD_LINES and _HEADER.fullmatch(core)):
             lines[n] = ""

@@ -51,11 +51,10 @@ MAX_TABLE_SPLIT_STEPS = 100_000
 MAX_SPLITS = 5_000
 #: A number has at most this many digits before its decimal point.
 MAX_DIGITS = 13
-#: A paragraph holding tables is cut at its numbered parts only when it is this long.
-MIN_PARAGRAPH = 200
+#: A paragraph holding tables is cut at its numbered parts only when it is this long (a
+#: report's three tables alone are longer; the seeds' longest paragraph has 725 characters).
+MIN_PARAGRAPH = 800
 
-#: A Chinese character or closing bracket right before a digit: a label with its numbers.
-_ATTACHED = re.compile(r"[\u4e00-\u9fff)）]-?\d")
 _HEADING_START = re.compile(r"[一二三四五六七八九十]{1,2}[ \t]*、")
 _NUMERALS = "一二三四五六七八九十"
 
@@ -84,10 +83,13 @@ def detach(text: str, raw: str, knows: Callable[[str], bool],
     piece of text that begins or ends otherwise is not looked up); ``words``: the labels as
     written, longest first (header text is cut at them).
     """
-    if not _ATTACHED.search(text):
-        return None  # no label with digits right after it anywhere: the usual text, as it is
-    labels = _Labels(knows, *(edges or (None, None)), words=tuple(words))
     lines = text.split("\n")
+    if max(map(len, lines)) < MIN_PARAGRAPH and not any(
+            "|" not in line and _ends_in_number(line) for line in lines):
+        # No line without cells that ends with a number and no paragraph: the usual text, as
+        # it is (str methods only: a regular expression over Chinese text costs ten times more).
+        return None
+    labels = _Labels(knows, *(edges or (None, None)), words=tuple(words))
     raws = raw.split("\n")
     if len(raws) != len(lines):
         return None
@@ -136,6 +138,11 @@ def detach(text: str, raw: str, knows: Callable[[str], bool],
     if out == lines:
         return None
     return Detached("\n".join(out), "\n".join(out_raw), tuple(origins), frozenset(marked))
+
+
+def _ends_in_number(line: str) -> bool:
+    end = line.rstrip()[-1:]
+    return end.isdigit() or end == "元"
 
 
 class _Labels:
