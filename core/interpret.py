@@ -850,6 +850,8 @@ class _TableReader:
             else:
                 self._blank(code, column, label, _AMBIGUOUS)
                 left.append(CellRef(self.tcodes.code, code, column))
+        if not left:
+            return  # the splits differ in their texts only (1,000 and 1000): every cell is read
         shown = "; ".join(" ".join(split) for split in possible[:6])
         more = f" and {len(possible) - 6} more" if len(possible) > 6 else ""
         why = ("the identities allow these splits" if options else

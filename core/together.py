@@ -504,7 +504,7 @@ def _prefixes(piece_re: re.Pattern[str], run: str, at: int) -> list[str]:
     stop = at
     while stop < len(run) and run[stop] not in " \t":
         stop += 1
-    if piece_re is _COUNT_RE or piece_re is _CHANGE_RE:
+    if (piece_re is _COUNT_RE or piece_re is _CHANGE_RE) and "," not in run[at:stop]:
         # Whole numbers, the common case: the digits from ``at`` (after a sign), no regex.
         start = at
         if piece_re is _CHANGE_RE and start < stop and run[start] in "+-":
