@@ -17,10 +17,13 @@ the whole report one paragraph. Two steps read them:
   its 总计). The interpreter then chooses among the rows' splits jointly with the table's
   identities (``gongkai.placement``).
 
+What the identities leave open is ambiguous; one documented rule (``rule_split``: equal numbers
+in the 2019 item (一) row) may settle it, and says so (status ``rule``).
+
 Both are bounded: ``detach`` looks at most ``MAX_LABEL`` characters back from a run for its
-label; ``splits`` takes at most ``MAX_SPLIT_STEPS`` steps and keeps at most
-``MAX_SPLITS`` splits per run (past them the row is ambiguous), so the work is linear in the
-report.
+label; ``splits`` takes at most ``MAX_SPLIT_STEPS`` steps and keeps at most ``MAX_SPLITS``
+splits per run, a table's runs ``MAX_TABLE_SPLIT_STEPS`` steps together (past them the row is
+ambiguous), so the work is linear in the report.
 """
 
 from __future__ import annotations
@@ -121,8 +124,6 @@ def detach(text: str, raw: str, knows: Callable[[str], bool],
             out_raw.append(rline)
             origins.append(n)
             continue
-        # Normalization keeps a line's length unless it dropped noise (pinyin): then the
-        # normalized text stands for the raw text too.
         rendered = _render(line, plan)
         # Normalization keeps a line's length unless it dropped noise (pinyin): then the
         # normalized text stands for the raw text too.
