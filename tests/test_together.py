@@ -16,7 +16,7 @@ from gongkai import Status
 from gongkai.together import MAX_SPLITS, Budget, detach, rule_split, splits
 from gongkai.values import parse_value
 
-from conftest import FIXTURES
+from conftest import FIXTURES, run_check
 
 COUNTS7 = ["count"] * 7
 ROW_SUM = [((0, 1, 2, 3, 4, 5), 6)]  # a requests row: the applicants add up to its 总计
@@ -201,3 +201,11 @@ def test_page_chrome_is_not_report_text():
     assert report.sections[1].text == "2023年,某县公开信息100条。"
     assert (report.metadata.title, report.metadata.published, report.metadata.url) == (
         "某县2023年政府信息公开工作年度报告", "2024-01-20", "https://x.gov.cn/a.htm")
+
+
+def test_gongkai_check_reports_the_pingtan_2020_break(capsys):
+    status, out, _ = run_check(capsys, str(FIXTURES / "samples" / "pingtan-2020.crawl.txt"))
+    assert status == 1
+    assert "requests.column-sum" in out and "column natural_person" in out and "≠ 20" in out
+    # the rows the identities cannot split are said to be ambiguous, with their candidates
+    assert "cells-ambiguous" in out and "7 777 166" in out
