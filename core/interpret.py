@@ -32,6 +32,7 @@ from .model import Cell, CellRef, Diagnostic, Metadata, Report, Section, Severit
 from .parse import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
 from .placement import BLANK, Address, Number, OpenRow, place
 from .segment import segment
+from .together import MAX_SPLIT_STEPS, RUN_CELL, Budget, rule_split, splits
 
 if TYPE_CHECKING:
     from .validate import Equation
@@ -50,6 +51,9 @@ def _parse_value(text: str, kind: str, unit_hint: str) -> ParsedValue:
 _EMPTY, _UNPARSED, _AMBIGUOUS = Status.EMPTY, Status.UNPARSED, Status.AMBIGUOUS
 
 _LINE = attrgetter("line")  # of a CellToken
+#: At most this many columns' identities are left out in turn when a table's runs written
+#: together satisfy them all in no split (``_TableReader._relaxed``): each is one search.
+MAX_RELAXED = 24
 #: The code of table four's flat run of values as one open row, when it is placed whole.
 _GRID = "\x00grid"
 
@@ -67,9 +71,11 @@ class RawText:
     """The decoded input before normalization, for each cell's raw text and source line."""
 
     def __init__(self, text: str, locate: Callable[[int], int] = lambda n: n,
-                 positional: bool = True):
+                 positional: bool = True, together: frozenset[int] = frozenset()):
         self.lines = text.split("\n")
         self.locate = locate
+        #: Lines holding a row whose numbers are written together (``gongkai.together``).
+        self.together = together
         #: Whether a row's cells stand in their columns (see Source.positional).
         self.positional = positional
         #: The last line with text (a row that reaches it was cut short by the text's end).
@@ -119,6 +125,10 @@ class Interpreter:
             t.code: Vocabulary(t, (c.layout for c in self.layouts[t.code])) for t in codes.tables
         }
         self._kinds_of: dict[tuple[str, bool], frozenset[str]] = {}
+        self._edges: tuple[frozenset[str], frozenset[str]] | None = None
+        self._words: tuple[str, ...] = ()
+        #: Per layout (kept alive by the layouts above): each row's identities within itself.
+        self._row_sums: dict[int, dict] = {}
         self._section_aliases = [
             (s.code, tuple(label_key(a) for a in s.aliases)) for s in codes.sections
         ]
@@ -247,6 +257,41 @@ class Interpreter:
         """Whether a label names a row, a column or a marker of any table."""
         return bool(self._kinds(text))
 
+    def label_edges(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The characters the tables' labels begin and end with (numbering and annotations
+        included): a cheap test before a piece of text is resolved (``gongkai.together``)."""
+        if self._edges is None:
+            labels: list[str] = []
+            for t in self.codes.tables:
+                for item in (*t.rows, *t.columns):
+                    labels += [item.zh, *item.aliases]
+            for choices in self.layouts.values():
+                for choice in choices:
+                    for _, aliases in choice.layout.aliases:
+                        labels += aliases
+                    for extra in choice.layout.extra_rows:
+                        labels += extra.aliases
+            words = [w for label in labels for w in label.replace("/", " ").split() if w]
+            self._words = tuple(sorted({w.rstrip(":") for w in words if len(w) > 1},
+                                       key=lambda w: (-len(w), w)))
+            # Numbering may open a label, an annotation close it, and quotes of either kind
+            # stand around 三安全一稳定 (the form prints curly ones).
+            quotes = "\"'“”‘’"
+            first = frozenset(f"一二三四五六七八九十(（0123456789{quotes}")
+            self._edges = (frozenset(w[0] for w in words) | first,
+                           frozenset(w[-1] for w in words) | frozenset(f")）{quotes}"))
+        return self._edges
+
+    def label_words(self) -> tuple[str, ...]:
+        """The labels of the tables' rows and columns as written (longest first), to find
+        them in a run of header text (``gongkai.together``)."""
+        self.label_edges()
+        return self._words
+
+    def names(self, text: str) -> bool:
+        """Whether a label names a row or a column of any table (a marker names neither)."""
+        return any(v.names(text) for v in self.vocab.values())
+
     def _kinds(self, text: str, columns: bool = True) -> frozenset[str]:
         """The tables whose vocabulary the label belongs to (memoised: labels repeat)."""
         kinds = self._kinds_of.get((text, columns))
@@ -322,7 +367,8 @@ class Interpreter:
                                 f"no layout is registered for table {tcodes.code!r}", 0)]
         choice, decisive = fit or self.choose(tcodes, tokens, prefer)
         reader = _TableReader(tcodes, choice.layout, self.vocab[tcodes.code], raw,
-                              self.equations_for(choice.layout))
+                              self.equations_for(choice.layout),
+                              self._row_sums.setdefault(id(choice.layout), {}))
         templates = {c.layout.template for c in self.layouts[tcodes.code]}
         if not decisive and len(templates) > 1:
             reader.diagnostics.append(_diag(
@@ -354,13 +400,21 @@ class _TableReader:
     """Reads the cells of one table with one layout; collects cells and diagnostics."""
 
     def __init__(self, tcodes: TableCodes, layout: Layout, vocab: Vocabulary, raw: RawText,
-                 equations: Sequence[tuple[tuple[Address, ...], tuple[Address, ...]]] = ()):
+                 equations: Sequence[tuple[tuple[Address, ...], tuple[Address, ...]]] = (),
+                 row_sums: dict | None = None):
         self.equations = equations
         self._tokens: list[CellToken] = []
         self._cells_on_line: Counter[int] | None = None  # counted when a short row needs it
         #: Rows short of values, placed with the table's identities once every row is read.
         self.open_rows: list[tuple[OpenRow, CellToken, list[tuple[CellToken, bool]],
                                    dict[str, str], list[tuple[CellToken, bool]]]] = []
+        #: Rows written together with more than one split: (row, label, run, splits, units).
+        self.run_rows: list[tuple[OpenRow, CellToken, CellToken, list[tuple[str, ...]],
+                                  dict[str, str]]] = []
+        #: Search steps the table's runs may take together (gongkai.together).
+        self.budget = Budget()
+        self._sums: dict[tuple[str, tuple[str, ...]], tuple] = {} if row_sums is None \
+            else row_sums
         self.tcodes = tcodes
         self.layout = layout
         self.vocab = vocab
@@ -440,6 +494,12 @@ class _TableReader:
                        f"{self.row_lines[row.code]}); the repeat is ignored", label)
             return _skip_values(tokens, i)
         start = i
+        if (label.line in self.raw.together and len(columns) > 1 and i < len(tokens)
+                and tokens[i].line == label.line and RUN_CELL.fullmatch(tokens[i].text)):
+            # The row's numbers written together (``规范性文件7777166``): split with the table.
+            self.row_lines[row.code] = self.raw.locate(label.line)
+            self._open_run(row.code, tuple(columns), label, tokens[i], units)
+            return _skip_values(tokens, i + 1)
         # A row written on its label's line takes no text from the lines after it (a caption,
         # the next row's broken label); a label alone on its line (one cell per line) takes
         # the cells on the lines after it, text included.
@@ -595,7 +655,7 @@ class _TableReader:
         self.open_rows.append((row, label, taken, units, filled))
 
     def place_open_rows(self) -> None:
-        if not self.open_rows:
+        if not self.open_rows and not self.run_rows:
             return
         known: dict[Address, Number | None] = {}
         for (r, c), cell in self.found.items():
@@ -603,7 +663,17 @@ class _TableReader:
             # A blank or placeholder cell is 0 to the identities of these tables.
             known[(r, c)] = cell.value if cell.value is not None else (
                 0 if status in (_EMPTY, Status.PLACEHOLDER) else None)
-        outcome = place([o[0] for o in self.open_rows], known, self.equations)
+        for row, *_ in self.run_rows:
+            for column in row.columns:
+                known.pop((row.code, column), None)
+        rows = [o[0] for o in self.open_rows] + [o[0] for o in self.run_rows]
+        outcome = place(rows, known, self.equations)
+        relaxed: dict[str, set[int]] | None = None
+        if self.run_rows and all(r.code not in outcome.placed and not outcome.ambiguous.get(r.code)
+                                 for r, *_ in self.run_rows):
+            relaxed = self._relaxed(rows, known)
+        for run_row in self.run_rows:
+            self._settle_run(*run_row, outcome, relaxed)
         for row, label, taken, units, filled in self.open_rows:
             at = outcome.placed.get(row.code)
             if at is not None and at in (row.preferred, row.fallback):
@@ -640,6 +710,158 @@ class _TableReader:
                        + "; the cells they do not settle are left empty", label,
                        cells=[CellRef(self.tcodes.code, row.code, c) for c in row.columns])
 
+    # -- rows written together ----------------------------------------------------------------
+
+    def _run_sums(self, code: str,
+                  columns: Sequence[str]) -> tuple[tuple[tuple[int, ...], int], ...]:
+        """The table's identities within one row, as (columns that add up, their total)."""
+        key = (code, tuple(columns))
+        found = self._sums.get(key)
+        if found is None:
+            found = self._sums[key] = tuple(self._row_sums(code, columns))
+        return found
+
+    def _row_sums(self, code: str, columns: Sequence[str]) -> list[tuple[tuple[int, ...], int]]:
+        at = {c: k for k, c in enumerate(columns)}
+        out = []
+        for left, right in self.equations:
+            if any(r != code or c not in at for r, c in (*left, *right)):
+                continue
+            if len(right) == 1:
+                out.append((tuple(at[c] for _, c in left), at[right[0][1]]))
+            elif len(left) == 1:
+                out.append((tuple(at[c] for _, c in right), at[left[0][1]]))
+        return out
+
+    def _splits(self, code: str, columns: Sequence[str], run: str,
+                units: dict[str, str]) -> list[tuple[str, ...]] | None:
+        kinds = [self.kinds[c] for c in columns]
+        hints = [units.get(c, "") if units else "" for c in columns]
+
+        def parse(text: str, k: int) -> Number | None:
+            parsed = _parse_value(text, kinds[k], hints[k])
+            return parsed.value if parsed.status is Status.OK else None
+
+        return _cached_splits(run, kinds, hints, parse, self._run_sums(code, columns),
+                              self.budget)
+
+    def _open_run(self, code: str, columns: tuple[str, ...], label: CellToken, run: CellToken,
+                  units: dict[str, str]) -> None:
+        found = self._splits(code, columns, run.text, units)
+        if found and len(found) == 1:
+            self._run_cells(code, columns, found[0], run, units, range(len(columns)))
+            return
+        if not found:
+            for column in columns:
+                self._blank(code, column, label, _AMBIGUOUS)
+            why = ("has too many ways to be cut to search" if found is None else
+                   "cannot be cut into them so that the row's identities hold")
+            self._diag(Severity.WARNING, "cells-ambiguous",
+                       f"row {code!r}: its numbers are written together ({self.raw.cell(run)!r}) "
+                       f"and the run {why}; its {len(columns)} cells are left empty", label,
+                       cells=[CellRef(self.tcodes.code, code, c) for c in columns])
+            return
+        vectors = tuple(tuple(_parse_value(t, self.kinds[c], units.get(c, "") if units else "")
+                              .value for t, c in zip(split, columns, strict=True))
+                        for split in found)
+        self.run_rows.append((OpenRow(code, columns, (), vectors=vectors), label, run, found,
+                              units))
+
+    def _run_cells(self, code: str, columns: Sequence[str], texts: Sequence[str],
+                   run: CellToken, units: dict[str, str], which: Iterable[int],
+                   status: Status | None = None) -> None:
+        """Cells of a run's split: each number's own digits are its raw text."""
+        line = self.raw.locate(run.line)
+        for k in which:
+            column = columns[k]
+            parsed = _parse_value(texts[k], self.kinds[column],
+                                  units.get(column, "") if units else "")
+            self.found[(code, column)] = Cell(self.tcodes.code, code, column, parsed.value,
+                                              parsed.unit, texts[k], status or parsed.status,
+                                              line, parsed.note)
+
+    def _relaxed(self, rows: list[OpenRow], known: dict[Address, Number | None]
+                 ) -> dict[str, set[int]]:
+        """When no split of the table's runs satisfies every identity (the source breaks some
+        itself), the splits each run may have if the source is wrong in one column: the
+        identities tying rows together in that column and in the rows' 总计 column are left
+        out (a wrong cell breaks both), the union over every column whose absence lets the
+        rest hold. Empty when none does (the source is wrong in more than one column)."""
+        def column(e) -> str | None:
+            found = {c for _, c in (*e[0], *e[1])}
+            rows = {r for r, _ in (*e[0], *e[1])}
+            return found.pop() if len(found) == 1 and len(rows) > 1 else None
+
+        totals = {self.layout.row(r.code).columns[t] for r, *_ in self.run_rows
+                  for _, t in self._run_sums(r.code, r.columns)}
+        columns = sorted({c for e in self.equations if (c := column(e)) is not None})
+        kept: dict[str, set[int]] = {}
+        for wrong in columns[:MAX_RELAXED]:
+            others = [e for e in self.equations if column(e) not in {wrong, *totals}]
+            outcome = place(rows, known, others)
+            for row, *_ in self.run_rows:
+                at = outcome.placed.get(row.code)
+                found = [at] if at is not None else list(outcome.ambiguous.get(row.code, ()))
+                kept.setdefault(row.code, set()).update(p[0] for p in found)
+        return {code: splits for code, splits in kept.items() if splits}
+
+    def _settle_run(self, row: OpenRow, label: CellToken, run: CellToken,
+                    found: list[tuple[str, ...]], units: dict[str, str], outcome,
+                    relaxed: dict[str, set[int]] | None = None) -> None:
+        """A written-together row with several splits, as far as the table's identities (and
+        then the documented rule, ``gongkai.together.rule_split``) settle it."""
+        code, columns = row.code, row.columns
+        at = outcome.placed.get(code)
+        if at is not None:
+            self._run_cells(code, columns, found[at[0]], run, units, range(len(columns)))
+            return
+        options = outcome.ambiguous.get(code, ())
+        if not options and relaxed and relaxed.get(code):
+            # The source breaks identities itself (validation reports them): the splits the
+            # identities it keeps allow, cells read as written where those agree.
+            possible = [found[i] for i in sorted(relaxed[code])]
+            if len(possible) == 1:
+                self._run_cells(code, columns, possible[0], run, units, range(len(columns)))
+                self._diag(Severity.INFO, "cells-placed",
+                           f"row {code!r}: its numbers are written together "
+                           f"({self.raw.cell(run)!r}); the table breaks identities of one "
+                           f"column itself, and every identity it keeps allows one split: "
+                           f"{' '.join(possible[0])}", label,
+                           cells=[CellRef(self.tcodes.code, code, c) for c in columns])
+                return
+            options = tuple((i,) for i in sorted(relaxed[code]))
+        possible = [found[p[0]] for p in options] or found
+        chosen = rule_split(columns, run.text, possible)
+        if chosen is not None:
+            self._run_cells(code, columns, chosen, run, units, range(len(columns)), Status.RULE)
+            self._diag(Severity.INFO, "cells-rule",
+                       f"row {code!r}: its numbers are written together ({self.raw.cell(run)!r}) "
+                       f"and the identities allow {len(possible)} splits; the rule of equal "
+                       f"numbers chose {' '.join(chosen)}", label,
+                       cells=[CellRef(self.tcodes.code, code, c) for c in columns])
+            return
+        left = []
+        for k, column in enumerate(columns):
+            # A cell every remaining split gives the same number is settled (by the table's
+            # identities, or by the row's own when the table's fail: read as written).
+            values = {_parse_value(split[k], self.kinds[column], "").value for split in possible}
+            if len(values) == 1:
+                self._run_cells(code, columns, possible[0], run, units, (k,))
+            else:
+                self._blank(code, column, label, _AMBIGUOUS)
+                left.append(CellRef(self.tcodes.code, code, column))
+        if not left:
+            return  # the splits differ in their texts only (1,000 and 1000): every cell is read
+        shown = "; ".join(" ".join(split) for split in possible[:6])
+        more = f" and {len(possible) - 6} more" if len(possible) > 6 else ""
+        why = ("the identities allow these splits" if options else
+               "no split holds with the table's identities (the source breaks them, or the "
+               "search ran out of steps), so these splits remain")
+        self._diag(Severity.WARNING, "cells-ambiguous",
+                   f"row {code!r}: its numbers are written together ({self.raw.cell(run)!r}) "
+                   f"and {why}: {shown}{more}; the cells they do not settle are left empty",
+                   label, cells=left)
+
     def _settle(self, addresses: Sequence[Address], settled: Sequence[int | None] | None,
                 numbers: Sequence[Number | None] | None, filled: list[tuple[CellToken, bool]],
                 label: CellToken, units: dict[str, str]) -> list[Address]:
@@ -672,6 +894,11 @@ class _TableReader:
 
     def read_grid(self, tokens: list[CellToken]) -> None:
         slots = [(r.code, c) for r in self.layout.rows for c in r.columns]
+        runs = [t for t in tokens if t.line in self.raw.together and t.kind != "empty"
+                and RUN_CELL.fullmatch(t.text)]
+        if len(runs) == 1 and not any(t.kind == "value" and t is not runs[0] for t in tokens):
+            self._read_grid_run(runs[0], slots)
+            return
         first = next((i for i, t in enumerate(tokens) if t.kind == "value"), None)
         if first is not None:
             # Blank cells on the line of the values are cells (` | 0 |  | 5 …`); bars on lines
@@ -717,6 +944,45 @@ class _TableReader:
             self._diag(Severity.WARNING, "cells-missing",
                        f"table has {len(values)} of {len(slots)} values", where,
                        cells=[CellRef(self.tcodes.code, r, c) for r, c in missing])
+
+    def _read_grid_run(self, run: CellToken, slots: list[tuple[str, str]]) -> None:
+        """Table four's fifteen numbers written together: split with its row identities."""
+        kinds = [self.kinds[c] for _, c in slots]
+        at = {slot: k for k, slot in enumerate(slots)}
+        sums = []
+        for left, right in self.equations:
+            if all(a in at for a in (*left, *right)):
+                if len(right) == 1:
+                    sums.append((tuple(at[a] for a in left), at[right[0]]))
+                elif len(left) == 1:
+                    sums.append((tuple(at[a] for a in right), at[left[0]]))
+
+        def parse(text: str, k: int) -> Number | None:
+            parsed = _parse_value(text, kinds[k], "")
+            return parsed.value if parsed.status is Status.OK else None
+
+        found = _cached_splits(run.text, kinds, [""] * len(kinds), parse, tuple(sums),
+                               self.budget)
+        line = self.raw.locate(run.line)
+        left = []
+        for k, (r, c) in enumerate(slots):
+            values = {parse(split[k], k) for split in found} if found else set()
+            if len(values) == 1:
+                parsed = _parse_value(found[0][k], kinds[k], "")  # type: ignore[index]
+                self.found[(r, c)] = Cell(self.tcodes.code, r, c, parsed.value, parsed.unit,
+                                          found[0][k], parsed.status, line)  # type: ignore
+            else:
+                self._blank(r, c, run, _AMBIGUOUS)
+                left.append(CellRef(self.tcodes.code, r, c))
+        if left:
+            shown = "; ".join(" ".join(split) for split in (found or [])[:6])
+            more = f" and {len(found) - 6} more" if found and len(found) > 6 else ""
+            why = (f"the row identities allow these splits: {shown}{more}" if found else
+                   "it cannot be cut into 15 numbers so that the row identities hold"
+                   if found is not None else "it has too many ways to be cut to search")
+            self._diag(Severity.WARNING, "cells-ambiguous",
+                       f"table's numbers are written together ({self.raw.cell(run)!r}) and "
+                       f"{why}; the cells they do not settle are left empty", run, cells=left)
 
     def _place_grid(self, values: list[CellToken], slots: list[tuple[str, str]]) -> bool:
         """Table four short of values: the flat run placed with the table's identities, as one
@@ -815,6 +1081,26 @@ class _TableReader:
 
 def _diag(severity: Severity, code: str, message: str, line: int) -> Diagnostic:
     return Diagnostic(severity=severity, code=code, message=message, line=line)
+
+
+#: Splits of runs already cut, by run, kinds, unit hints and row identities: a corpus repeats
+#: its runs (``0000000``). Bounded; a result cut short by a table's budget is not kept.
+_SPLITS: dict[tuple, list[tuple[str, ...]] | None] = {}
+
+
+def _cached_splits(run: str, kinds: Sequence[str], hints: Sequence[str],
+                   parse: Callable[[str, int], Number | None], sums: tuple,
+                   budget: Budget) -> list[tuple[str, ...]] | None:
+    key = (run, tuple(kinds), tuple(hints), sums)
+    if key in _SPLITS:
+        return _SPLITS[key]
+    whole = budget.left >= MAX_SPLIT_STEPS  # the result depends on the run alone
+    found = splits(run, kinds, parse, sums, budget)
+    if whole:
+        if len(_SPLITS) >= 1 << 12:
+            _SPLITS.clear()
+        _SPLITS[key] = found
+    return found
 
 
 def _followed_by_values(tokens: list[CellToken], i: int) -> bool:

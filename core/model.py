@@ -21,7 +21,7 @@ from .errors import MissingTableError, UnknownCodeError
 
 #: Version of the model and of every output derived from it. Bump the minor version when
 #: fields are added, the major version when a field changes meaning or disappears.
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 Number = int | float
 
@@ -67,6 +67,9 @@ class Status(str, enum.Enum):
     #: The flattening lost which column the row's values stand in and the identities do not
     #: settle it; ``value`` is empty, a ``cells-ambiguous`` diagnostic lists the candidates.
     AMBIGUOUS = "ambiguous"
+    #: A row's numbers were written together (no separator) and the identities allow several
+    #: splits; a documented rule chose this one (docs/inputs.md), a ``cells-rule`` info says so.
+    RULE = "rule"
 
     def __str__(self) -> str:
         return self.value

@@ -15,7 +15,10 @@ from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO, TextIO
 from weakref import WeakKeyDictionary
 
+import attrs
+
 from . import guard
+from .chrome import blank_chrome
 from .codes import load_codes
 from .config import Config
 from .decode import looks_binary
@@ -32,6 +35,7 @@ from .parse import parse
 from .plugin_types import ReadOptions, Source
 from .suggest import did_you_mean
 from .tabulate import tabulate
+from .together import detach
 from .validate import validate
 
 log = logging.getLogger("gongkai")
@@ -132,15 +136,27 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
           reader: str = "", relative: str = "", sha256: str = "") -> Report:
     """Normalize, parse and interpret a read Source into a Report (not yet validated)."""
     text, facts = normalize(source.text, [(c.item, c.plugin) for c in engine.normalizers()])
-    _check_cells(text)
+    _check_cells(text)  # before any work proportional to the cells
     interp = interpreter(engine)
+    text = blank_chrome(text)  # a crawled page's breadcrumbs, share bar, 附件下载: not report text
+    # Rows written together (a crawler's dump, the report one paragraph) get their cells first:
+    # the input's text is cut the same way, every new line mapped to the line it was cut from.
+    detached = detach(text, source.text, interp.names, interp.section_key,
+                      frozenset(t.section for t in interp.codes.tables), interp.label_edges(),
+                      interp.label_words())
+    together: frozenset[int] = frozenset()
+    if detached is not None:
+        text, together = detached.text, detached.lines
+        source = attrs.evolve(source, text=detached.raw, line_map=tuple(
+            source.source_line(n) for n in detached.origins))
     # Tables flattened to bare cells get their bars back first (the layout vocabulary finds them).
     text = tabulate(text, interp.knows)
-    _check_cells(text)  # bare cells count too
+    _check_cells(text)  # bare cells and cells written together count too
     doc = parse(text)
     sections = interp.sections(doc, source.source_line)
     tables, diagnostics = interp.tables(
-        doc, RawText(source.text, source.source_line, positional=source.positional))
+        doc, RawText(source.text, source.source_line, positional=source.positional,
+                      together=together))
     if not tables and not any(s.key for s in sections):
         raise NotAReportError(
             "this is not a government information disclosure annual report: it has none of "

@@ -43,6 +43,10 @@ class OpenRow:
     #: The source's order when it is no evidence: taken only when no placement satisfies the
     #: identities (the source breaks them itself, and validation says so).
     fallback: tuple[int, ...] | None = None
+    #: A row whose numbers are written together (``gongkai.together``): its candidates are
+    #: these whole value vectors (one per split of its digits), not placements of ``values``.
+    #: Its outcome's "placement" is ``(i,)``, the index of the first split giving the vector.
+    vectors: tuple[tuple[Number, ...], ...] = ()
 
 
 #: In a row's outcome: the column is blank (no value of the row stands there).
@@ -93,7 +97,8 @@ def place(rows: Sequence[OpenRow], known: Mapping[Address, Number | None],
     for row in rows:
         seen = tuple(sorted({p for v in support.get(row.code, ())
                              for p in search.vectors[row.code][v]}))
-        if search.exhausted and len(seen) == 1:
+        distinct = len(support.get(row.code, ())) if row.vectors else len(seen)
+        if search.exhausted and distinct == 1:
             placed[row.code] = seen[0]
         elif row.preferred is not None and (not seen or row.preferred in seen):
             # The source's order where it is evidence: one of the placements that hold, or
@@ -104,7 +109,8 @@ def place(rows: Sequence[OpenRow], known: Mapping[Address, Number | None],
         else:
             ambiguous[row.code] = seen
             if search.exhausted and seen:
-                cells[row.code] = _settled(len(row.columns), seen)
+                cells[row.code] = ((None,) * len(row.columns) if row.vectors
+                                   else _settled(len(row.columns), seen))
                 vectors = support[row.code]
                 numbers[row.code] = tuple(
                     found.pop() if len(found := {v[k] for v in vectors}) == 1 else None
@@ -162,6 +168,11 @@ class _Search:
         self.vectors: dict[str, dict[tuple, list[tuple[int, ...]]]] = {}
         for r in self.rows:
             grouped: dict[tuple, list[tuple[int, ...]]] = {}
+            if r.vectors:
+                for i, vector in enumerate(r.vectors):
+                    grouped.setdefault(tuple(vector), []).append((i,))
+                self.vectors[r.code] = grouped
+                continue
             for p in placements(len(r.columns), len(r.values)):
                 cells = _values(r, p)
                 grouped.setdefault(tuple(cells[(r.code, c)] for c in r.columns), []).append(p)

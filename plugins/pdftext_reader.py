@@ -50,6 +50,11 @@ def _ends_in_numbers(line: bytes) -> bool:
     n = len(words)
     while n and _NUMBER.fullmatch(words[n - 1]):
         n -= 1
+    # A label with digits run into it (``…数量1 0 00 001``) or a number with a leading zero is
+    # a row written together (gongkai.together), read by the text reader, not a page's row.
+    if n and (words[n - 1][-1:].isdigit() or any(
+            w[:1] == b"0" and w[1:2].isdigit() for w in words[n:])):
+        return False
     return n > 0 and len(words) - n >= 3
 
 

@@ -24,8 +24,9 @@ module). Inspect a failure with its shape, template and seed::
     python -m tests.reportgen --shape bare --template 2021 --seed 0 --check
 
 Sample size: ``SEEDS`` reports per shape, script and template (CI default keeps the module at a
-few seconds); ``GONGKAI_FUZZ=long`` runs 60 (240 reports per shape), ``GONGKAI_FUZZ_SEEDS=N``
-any number.
+few seconds); the shapes of issue 15, whose settled share is a figure of its own, take
+``SHAPE_SEEDS`` (40: 160 reports a shape, 320 in all, about ten seconds); ``GONGKAI_FUZZ=long``
+runs 60 for every shape (240 reports per shape), ``GONGKAI_FUZZ_SEEDS=N`` any number.
 """
 
 from __future__ import annotations
@@ -80,17 +81,22 @@ SHAPES: dict[str, Expect] = {
     # tried) and more than one number fits those cells — so they are left empty, never
     # guessed: about 89 % of cells are read, none wrong.
     "dropped": Expect(BOTH, BOTH, min_share=0.85),
-    # Issue 15: the share of cells the identities settle must reach 95 %.
-    "together": Expect(BOTH, NONE, min_share=0.95, today="numbers written together: "
-                       "table-missing for all three tables"),
-    "paragraph": Expect(NONE, NONE, min_share=0.95, today="the report as one paragraph: "
-                        "NotAReportError (none of the numbered parts found)"),
+    # Issue 15: a row's numbers written together (``规范性文件7777166``), a row per line or the
+    # whole report one paragraph. The digits are split with the identities (and the rule of
+    # equal numbers); what they leave open is ambiguous, never guessed: about 98 % of cells are
+    # settled, none wrong (docs/performance.md has the figures over 960 reports).
+    "together": Expect(BOTH, BOTH, min_share=0.95),
+    "paragraph": Expect(BOTH, BOTH, min_share=0.95),
 }
 assert set(SHAPES) == set(reportgen.SHAPES), "every generated shape has a row in SHAPES"
 
 LONG = os.environ.get("GONGKAI_FUZZ") == "long"
 #: Reports per shape, script and template; GONGKAI_FUZZ_SEEDS=N sets the number exactly.
 SEEDS = range(int(os.environ.get("GONGKAI_FUZZ_SEEDS", "60" if LONG else "3")))
+#: Shapes read back from more reports by default: the share of cells settled by the identities
+#: is measured over a few hundred reports (issue 15).
+SHAPE_SEEDS = {} if LONG or "GONGKAI_FUZZ_SEEDS" in os.environ else {
+    "together": range(40), "paragraph": range(40)}
 
 
 @dataclass
@@ -147,7 +153,7 @@ def judge(case: reportgen.Case, outcome: Outcome) -> None:
 @cache
 def outcome(shape: str, script: str) -> Outcome:
     result = Outcome()
-    for case in reportgen.cases(shape, SEEDS, scripts=(script,)):
+    for case in reportgen.cases(shape, SHAPE_SEEDS.get(shape, SEEDS), scripts=(script,)):
         judge(case, result)
     RESULTS[(shape, script)] = result
     return result

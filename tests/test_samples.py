@@ -185,6 +185,96 @@ EXPECTED: dict[str, dict] = {
             litigation_direct 1 0 0 0 1
             litigation_after_review 2 0 1 0 3""",
     ),
+    # Crawler dumps of the 平潭 archive (issue 15): the report one paragraph, every row's numbers
+    # written together. A row whose digits the identities cannot split is ambiguous (·); the
+    # 2020 report's outcome rows add up to 26 (27 in all), not its written 总计 20 (21): read as
+    # written, a finding of `gongkai check`.
+    "pingtan-2020.crawl.txt": dict(
+        reader="text", templates={"proactive": R19, "requests": R19, "review_litigation": R19},
+        agency="平潭综合实验区", year=2020, published="2021-03-05",
+        # 规范性文件7777166, 行政许可396442278, 其他对外管理服务事项107105, 行政处罚2648-18538
+        # (2648 in every split), 行政强制1262629, 政府集中采购39573802895.90元: no identity
+        # ties these columns.
+        proactive="""
+            regulations 0 0 7
+            normative_documents · · ·
+            licensing · · ·
+            other_services · · ·
+            penalty 2648 · ·
+            coercion · · ·
+            fees 35 -15
+            procurement · ·""",
+        requests="""
+            new 20 0 0 0 0 1 21
+            carried_over 0 0 0 0 0 0 0
+            granted 6 0 0 0 0 1 7
+            partly_granted 6 0 0 0 0 0 6
+            withheld.state_secret 0 0 0 0 0 0 0
+            withheld.prohibited_by_law 0 0 0 0 0 0 0
+            withheld.security_stability 0 0 0 0 0 0 0
+            withheld.third_party 0 0 0 0 0 0 0
+            withheld.internal_affairs 0 0 0 0 0 0 0
+            withheld.process_info 0 0 0 0 0 0 0
+            withheld.enforcement_file 0 0 0 0 0 0 0
+            withheld.query_item 0 0 0 0 0 0 0
+            unable.not_held 4 0 0 0 0 0 4
+            unable.needs_creation 0 0 0 0 0 0 0
+            unable.still_unclear 3 0 0 0 0 0 3
+            not_handled.petition 0 0 0 0 0 0 0
+            not_handled.duplicate 3 0 0 0 0 0 3
+            not_handled.publication 0 0 0 0 0 0 0
+            not_handled.mass_repeat 0 0 0 0 0 0 0
+            not_handled.confirmation 0 0 0 0 0 0 0
+            other 4 0 0 0 0 0 4
+            total 20 0 0 0 0 1 21
+            carried_forward 0 0 0 0 0 0 0""",
+        review_litigation="""
+            review 0 0 0 0 0
+            litigation_direct 0 0 0 0 0
+            litigation_after_review 0 0 0 0 0""",
+    ),
+    "pingtan-2023.crawl.txt": dict(
+        reader="text", templates={"proactive": R21, "requests": R21, "review_litigation": R19},
+        agency="平潭综合实验区管委会办公室", year=2023, published="2024-03-08",
+        # 行政规范性文件77132470: 本年制发件数, 本年废止件数, 现行有效件数 have no identity.
+        proactive="""
+            regulations 0 0 0
+            normative_documents · · ·
+            licensing 2629
+            penalty 1330
+            coercion 54
+            fees 5949.088667""",
+        requests="""
+            new 80 1 0 0 0 0 81
+            carried_over 0 0 0 0 0 0 0
+            granted 22 0 0 0 0 0 22
+            partly_granted 19 1 0 0 0 0 20
+            withheld.state_secret 0 0 0 0 0 0 0
+            withheld.prohibited_by_law 0 0 0 0 0 0 0
+            withheld.security_stability 0 0 0 0 0 0 0
+            withheld.third_party 1 0 0 0 0 0 1
+            withheld.internal_affairs 0 0 0 0 0 0 0
+            withheld.process_info 1 0 0 0 0 0 1
+            withheld.enforcement_file 1 0 0 0 0 0 1
+            withheld.query_item 2 0 0 0 0 0 2
+            unable.not_held 31 0 0 0 0 0 31
+            unable.needs_creation 0 0 0 0 0 0 0
+            unable.still_unclear 0 0 0 0 0 0 0
+            not_handled.petition 0 0 0 0 0 0 0
+            not_handled.duplicate 1 0 0 0 0 0 1
+            not_handled.publication 0 0 0 0 0 0 0
+            not_handled.mass_repeat 0 0 0 0 0 0 0
+            not_handled.confirmation 0 0 0 0 0 0 0
+            other.no_correction 1 0 0 0 0 0 1
+            other.fee_unpaid 0 0 0 0 0 0 0
+            other.other 1 0 0 0 0 0 1
+            total 80 1 0 0 0 0 81
+            carried_forward 0 0 0 0 0 0 0""",
+        review_litigation="""
+            review 1 1 0 0 2
+            litigation_direct 4 0 0 1 5
+            litigation_after_review 1 0 1 0 2""",
+    ),
     "shanghai-office-2025.md": dict(
         reader="markdown", templates={"proactive": R21, "requests": R21, "review_litigation": R19},
         agency="上海市人民政府办公厅", year=2025,
