@@ -21,6 +21,7 @@ from gongkai.tidy import Grid, blocks, format_number, label, table_label
 EMPTY = "(空)"  # the source cell is blank
 MISSING = "(缺)"  # the source has no cell here at all (a short row)
 INFERRED = "(推算 {value})"  # restored from an identity; the source lacks it
+RULE = "(规则 {value})"  # written together; a documented rule, not the identities, chose it
 AMBIGUOUS = "(不明)"  # the flattening lost whose the row's values are (cells-ambiguous)
 
 #: Characters that Markdown may read as markup inside a line; escaped with a backslash.
@@ -81,6 +82,8 @@ def shown(cell: Cell | None) -> str:
     """A table cell as the source wrote it, or a visible mark when it wrote nothing."""
     if cell is None:
         return ""  # the template has no such cell
+    if cell.status is Status.RULE and cell.value is not None:
+        return RULE.format(value=format_number(cell.value))
     if cell.raw.strip():
         return cell_text(cell.raw.strip())
     if cell.status is Status.MISSING:

@@ -6,6 +6,7 @@ test_flattening_property.py, the 平潭 samples in test_samples.py; here are the
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
@@ -209,3 +210,11 @@ def test_gongkai_check_reports_the_pingtan_2020_break(capsys):
     assert "requests.column-sum" in out and "column natural_person" in out and "≠ 20" in out
     # the rows the identities cannot split are said to be ambiguous, with their candidates
     assert "cells-ambiguous" in out and "7 777 166" in out
+
+
+def test_the_markdown_marks_a_rule_cell():
+    report = gongkai.convert_text(_together_report({"规范性文件": "898989"}))
+    out = io.StringIO()
+    gongkai.write(report, "markdown", out)
+    row = next(line for line in out.getvalue().splitlines() if "规范性文件" in line)
+    assert row.count("(规则 89)") == 3
