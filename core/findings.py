@@ -22,7 +22,7 @@ from .corpus import Corpus, CorpusFinding, where
 from .model import Diagnostic, Report
 from .suspects import Repair
 from .tidy import CsvRows
-from .validate import _fmt
+from .validate import format_value
 
 COLUMNS = ("report", "report_id", "rule", "severity", "line", "cells", "lines", "message",
            "plugin", "suggested")
@@ -58,7 +58,8 @@ class Row:
 
 
 def suggested_text(alternatives) -> str:
-    return " | ".join(" ".join(f"{ref}={_fmt(v)}" for ref, v in alt) for alt in alternatives)
+    return " | ".join(" ".join(f"{ref}={format_value(v)}" for ref, v in alt)
+                      for alt in alternatives)
 
 
 def suggestion(repairs: Sequence[Repair]) -> tuple[tuple[tuple[str, int | float], ...], ...]:

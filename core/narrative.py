@@ -27,6 +27,7 @@ from .errors import ConfigError
 from .model import CellRef, Diagnostic, Number, Report, Section, Severity, Status, cell_ref
 from .plugin_types import Rule
 from .tomlcompat import tomllib
+from .validate import format_value
 
 #: A prose line ending in one of these ends its sentence; any other line is joined to the next
 #: without a break (PDF text breaks lines inside words and numbers: ``申请 2`` / ``1 件``).
@@ -189,19 +190,16 @@ def _stated(m: re.Match, group: str, claim: Claim) -> tuple[Number | None, int]:
 
 
 def _finding(st: Statement, severity: Severity) -> Diagnostic:
-    says = "; ".join(f"{' + '.join(map(str, reading))} = {_fmt(total)}"
+    says = "; ".join(f"{' + '.join(map(str, reading))} = {format_value(total)}"
                      for reading, total, _ in st.known)
     cells = tuple(dict.fromkeys(ref for reading, _, _ in st.known for ref in reading))
     lines = sorted({n for _, _, ns in st.known for n in ns} - {st.line})
     return Diagnostic(
         severity=severity, code="",
-        message=f"the text says {_fmt(st.stated)} ({st.claim.name}: “{st.text}”), the tables "
+        message=f"the text says {format_value(st.stated)} ({st.claim.name}: “{st.text}”), the "
+                f"tables "
                 f"{'do' if len(st.known) > 1 else 'does'} not: {says}",
         line=st.line, cells=cells, lines=tuple(lines))
-
-
-def _fmt(value: Number) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 # -- claims as data ------------------------------------------------------------------------------

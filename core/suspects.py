@@ -24,7 +24,7 @@ from itertools import combinations
 import attrs
 
 from .model import CellRef, Number, Report, Status, cell_ref
-from .validate import Address, Equation, _equal, _value_index
+from .validate import Address, Equation, _value_index, same_number
 
 #: Sets of more cells than this are not looked for (the search grows fast, and a table with
 #: three independent mistakes is better read by a person).
@@ -97,7 +97,7 @@ def _table_suspects(table: str, checked: list[tuple[str, Equation]], values, sta
     """One Suspicion per group of broken identities that share cells: two mistakes in
     unrelated rows are two findings, each searched on its own."""
     rows = [(rule, eq, _coefficients(eq), _residual(eq, values)) for rule, eq in checked]
-    broken = [r for r in rows if not _equal(r[3], 0)]
+    broken = [r for r in rows if not same_number(r[3], 0)]
     return [_search(table, group, rows, values, statuses, max_cells)
             for group in _groups(broken)]
 

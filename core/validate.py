@@ -114,14 +114,14 @@ def check_equations(report: Report, equations: Iterable[Equation], rule_id: str,
         if None in right:
             continue
         total, other = sum(left), sum(right)
-        if total == other or _equal(total, other):
+        if total == other or same_number(total, other):
             continue
         cells = _index(report)
         yield Diagnostic(
             severity=severity, code=rule_id,
             message=(f"{eq.table}, {eq.where}: {eq.text()} does not hold: "
                      f"{_side(eq.left, left)} ≠ {_side(eq.right, right)}"
-                     f" (off by {_fmt(abs(sum(left) - sum(right)))})"),
+                     f" (off by {format_value(abs(sum(left) - sum(right)))})"),
             # The line is the first cell of the right side: the total, in gongkai's identities.
             **_location(cells, eq.refs, anchor=eq.right[0]),
         )
@@ -334,8 +334,8 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
         accepted = {}
         for a, found in candidates.items():
             value = found[0][2]
-            if (all(_equal(v, value) for _, _, v in found) and value >= 0
-                    and _equal(value, round(value))):
+            if (all(same_number(v, value) for _, _, v in found) and value >= 0
+                    and same_number(value, round(value))):
                 accepted[a] = round(value)
             else:
                 rejected.add(a)
@@ -344,7 +344,7 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
         for a in list(accepted):
             for left, right in by_cell[a]:
                 if (all(r in trial for r in left) and all(r in trial for r in right)
-                        and not _equal(sum(trial[r] for r in left),
+                        and not same_number(sum(trial[r] for r in left),
                                        sum(trial[r] for r in right))):
                     for r in (*left, *right):
                         if r in accepted:
@@ -389,7 +389,7 @@ def _inferred_finding(cells: Mapping[CellRef, Cell], cell: Cell,
     rule, eq, _ = found[0]
     value = known[cell.ref]
     was = "is empty in the source" if cell.status is Status.EMPTY else "is missing from the source"
-    message = (f"{cell.ref} {was}; restored as {_fmt(value)} (status inferred) by {rule} "
+    message = (f"{cell.ref} {was}; restored as {format_value(value)} (status inferred) by {rule} "
                f"({eq.where}: {eq.text()}): {_label(cell.ref, eq.refs)} = "
                f"{_solution_text(eq, cell.ref, known)}")
     others = sorted({r for r, _, _ in found[1:]} - {rule})
@@ -418,7 +418,7 @@ def _solution_text(eq: Equation, ref: CellRef, known: Mapping[CellRef, Number]) 
     if minus:
         shown = _terms(rest, minus)
         text += f" − {shown}" if len(minus) == 1 else f" − ({shown})"
-    return f"{text} = {_fmt(sum(plus) - sum(minus))}"
+    return f"{text} = {format_value(sum(plus) - sum(minus))}"
 
 
 # -- values and messages ---------------------------------------------------------------------------
@@ -457,11 +457,13 @@ def _value_index(report: Report) -> dict[Address, Number | None]:
     return values
 
 
-def _equal(a: Number, b: Number) -> bool:
+def same_number(a: Number, b: Number) -> bool:
+    """Two values equal as numbers of a report are (money has decimals: no exact float test)."""
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def _fmt(value: Number) -> str:
+def format_value(value: Number) -> str:
+    """A value as a message writes it: ``3``, not ``3.0``."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
@@ -482,19 +484,20 @@ def _names(refs: Sequence[CellRef]) -> str:
 
 def _terms(refs: Sequence[CellRef], values: Sequence[Number | None]) -> str:
     """One side's numbers: ``21 + 0``, or for long sums ``22 (19 cells: partly_granted 4, …)``."""
-    shown = [_fmt(v) if v is not None else "?" for v in values]
+    shown = [format_value(v) if v is not None else "?" for v in values]
     if len(refs) <= 4:
         return " + ".join(shown)
     total = sum(v for v in values if v is not None)
     nonzero = [f"{_label(r, refs)} {s}" for r, v, s in zip(refs, values, shown, strict=True)
                if v != 0]
-    return f"{_fmt(total)} (the sum of {len(refs)} cells; not 0: {', '.join(nonzero) or 'none'})"
+    return (f"{format_value(total)} (the sum of {len(refs)} cells; "
+            f"not 0: {', '.join(nonzero) or 'none'})")
 
 
 def _side(refs: Sequence[CellRef], values: Sequence[Number]) -> str:
     """A side with its sum when that is not obvious: ``21 + 0 = 21``."""
     text = _terms(refs, values)
-    return f"{text} = {_fmt(sum(values))}" if 1 < len(refs) <= 4 else text
+    return f"{text} = {format_value(sum(values))}" if 1 < len(refs) <= 4 else text
 
 
 def _location(cells: Mapping[CellRef, Cell], refs: Sequence[CellRef], anchor: CellRef) -> dict:

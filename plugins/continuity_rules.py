@@ -13,11 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
-from gongkai import hookimpl
-from gongkai.corpus import CorpusFinding, Place, series, where
-from gongkai.model import Cell, Number, Report, Severity, Status
-from gongkai.plugin_types import CorpusRule
-from gongkai.validate import _equal, _fmt
+from gongkai.plugin import (
+    Cell,
+    CorpusFinding,
+    CorpusRule,
+    Number,
+    Place,
+    Report,
+    Severity,
+    Status,
+    format_value,
+    hookimpl,
+    same_number,
+    series,
+    where,
+)
 
 RULE_ID = "requests.continuity"
 TABLE = "requests"
@@ -49,14 +59,14 @@ def compare(agency: str, earlier: Report, later: Report) -> CorpusFinding | None
     for over in (c for c in after.cells if c.row == "carried_over"):
         forward = before.cell("carried_forward", over.column)
         a, b = _value(forward), _value(over)
-        if a is not None and b is not None and not _equal(a, b):
+        if a is not None and b is not None and not same_number(a, b):
             differ.append((forward, over))
     if not differ:
         return None
     y0, y1 = earlier.metadata.year, later.metadata.year
     first_forward, first_over = differ[0]
-    columns = "; ".join(f"{over.column}: {_fmt(_value(over))} here, {_fmt(_value(forward))} "
-                        f"there" for forward, over in differ)
+    columns = "; ".join(f"{over.column}: {format_value(_value(over))} here, "
+                        f"{format_value(_value(forward))} there" for forward, over in differ)
     message = (f"{agency}: {y1}'s carried_over is not {y0}'s carried_forward "
                f"({where(earlier)}:{first_forward.line}) in {len(differ)} column"
                f"{'s' * (len(differ) != 1)}: {columns}")

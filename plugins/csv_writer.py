@@ -15,23 +15,26 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TextIO
 
-from gongkai import hookimpl
-from gongkai.codes import load_codes
-from gongkai.errors import UsageError
-from gongkai.model import Report, Status, Table
-from gongkai.plugin_types import Writer, WriterOption
-from gongkai.tidy import (
+from gongkai.plugin import (
     COLUMNS,
     CsvRows,
     Grid,
+    Report,
+    Status,
+    Table,
+    UsageError,
+    Writer,
+    WriterOption,
     csvw_metadata,
+    flag,
     format_number,
     grid,
+    hookimpl,
     label,
+    load_codes,
     table_label,
     tidy_csv,
 )
-from gongkai.writer_options import flag
 
 NAME = "csv"
 #: The CSVW file name a processor looks for in the CSV's directory (W3C Tabular Data Model).

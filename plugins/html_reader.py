@@ -32,11 +32,17 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gongkai import hookimpl
-from gongkai.decode import decode, looks_binary
-from gongkai.errors import InputError
-from gongkai.plugin_types import Reader, ReadOptions, Source
-from gongkai.plugins._reader_text import PipeTextBuilder, protect
+from gongkai.plugin import (
+    InputError,
+    PipeTextBuilder,
+    Reader,
+    ReadOptions,
+    Source,
+    decode,
+    hookimpl,
+    looks_binary,
+    protect,
+)
 
 if TYPE_CHECKING:
     import lxml.etree

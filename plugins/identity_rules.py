@@ -12,9 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from operator import attrgetter
 
-from gongkai import hookimpl
-from gongkai.model import Report, Severity, cell_ref
-from gongkai.validate import Equation, identity_rule
+from gongkai.plugin import (
+    Equation,
+    Report,
+    Severity,
+    cell_ref,
+    hookimpl,
+    identity_rule,
+)
 
 REQUESTS = "requests"
 REVIEW = "review_litigation"

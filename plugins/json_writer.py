@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
-from gongkai import hookimpl
-from gongkai.errors import UsageError
-from gongkai.plugin_types import Writer, WriterOption
-from gongkai.serialize import report_dict
+from gongkai.plugin import (
+    UsageError,
+    Writer,
+    WriterOption,
+    hookimpl,
+    report_dict,
+)
 
 
 def write(report, stream, options):

@@ -4,17 +4,23 @@ Reports reach users as Markdown made from PDFs or scans: tables as pipe tables (
 per row, or a table split into several with made-up headers), separator rows ``|---|``,
 ``#`` headings, and between the tables lines of PDF text the converter did not recognise as
 table (``行政许可 0``, broken labels, ``— 4 —`` page numbers). Pipe rows keep their cells;
-every other line is classified as PDF text is (gongkai.plugins._reader_text).
+every other line is classified as PDF text is (gongkai.pipetext).
 """
 
 from __future__ import annotations
 
 import re
 
-from gongkai import hookimpl
-from gongkai.decode import decode, looks_binary
-from gongkai.plugin_types import Reader, ReadOptions, Source
-from gongkai.plugins._reader_text import page_lines, to_pipe_text
+from gongkai.plugin import (
+    Reader,
+    ReadOptions,
+    Source,
+    decode,
+    hookimpl,
+    looks_binary,
+    page_lines,
+    to_pipe_text,
+)
 
 EXTENSIONS = (".md", ".markdown")
 # Only [ \t] around the dashes: \s would cross lines and backtrack on a run of blank lines.

@@ -12,10 +12,21 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TextIO
 
-from gongkai import hookimpl
-from gongkai.model import Cell, Diagnostic, Report, Section, Status, Table
-from gongkai.plugin_types import Writer
-from gongkai.tidy import Grid, blocks, format_number, label, table_label
+from gongkai.plugin import (
+    Cell,
+    Diagnostic,
+    Grid,
+    Report,
+    Section,
+    Status,
+    Table,
+    Writer,
+    blocks,
+    format_number,
+    hookimpl,
+    label,
+    table_label,
+)
 
 #: What a cell shows when the source wrote nothing there.
 EMPTY = "(空)"  # the source cell is blank

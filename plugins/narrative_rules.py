@@ -7,8 +7,11 @@ The claims are data (``gongkai/data/narrative.toml``); a variant file adds its o
 
 from __future__ import annotations
 
-from gongkai import hookimpl
-from gongkai.narrative import builtin_claims, narrative_rule
+from gongkai.plugin import (
+    builtin_claims,
+    hookimpl,
+    narrative_rule,
+)
 
 RULE = narrative_rule(
     "narrative.numbers", builtin_claims(),

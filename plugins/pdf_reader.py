@@ -25,10 +25,14 @@ import io
 import logging
 import re
 
-from gongkai import hookimpl
-from gongkai.errors import InputError
-from gongkai.plugin_types import Reader, ReadOptions, Source
-from gongkai.plugins.pdftext_reader import text_to_source
+from gongkai.plugin import (
+    InputError,
+    Reader,
+    ReadOptions,
+    Source,
+    hookimpl,
+    text_to_source,
+)
 
 EXTENSIONS = (".pdf",)
 _BLANK_RUN = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")

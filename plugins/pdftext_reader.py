@@ -2,7 +2,7 @@
 
 The text has no cell separators: a table row is one line with its numbers at the end, header
 words and long labels are broken over lines, and page numbers stand between rows. The lines
-are classified and turned into pipe text by gongkai.plugins._reader_text; the interpreter
+are classified and turned into pipe text by gongkai.pipetext; the interpreter
 then reads the broken labels against the layouts' vocabulary.
 """
 
@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-from gongkai import hookimpl
-from gongkai.decode import decode, looks_binary
-from gongkai.plugin_types import Reader, ReadOptions, Source
-from gongkai.plugins._reader_text import page_lines, to_pipe_text
+from gongkai.plugin import (
+    Reader,
+    ReadOptions,
+    Source,
+    decode,
+    hookimpl,
+    looks_binary,
+    text_to_source,
+)
 
 EXTENSIONS = (".pdf.txt",)
 _PAGE_LINE = re.compile(rb"^[ \t]*(?:-|\xe2\x80\x94|\xe2\x80\x93)[ \t]*\d{1,4}[ \t]*"
@@ -56,12 +61,6 @@ def _ends_in_numbers(line: bytes) -> bool:
             w[:1] == b"0" and w[1:2].isdigit() for w in words[n:])):
         return False
     return n > 0 and len(words) - n >= 3
-
-
-def text_to_source(text: str, encoding: str) -> Source:
-    """PDF text (already decoded) to pipe text; also used by the PDF reader. Pipe rows a
-    converter left (PDF text with Markdown tables) keep their cells."""
-    return to_pipe_text(page_lines(text, markdown=False), encoding)
 
 
 def read(data: bytes, options: ReadOptions) -> Source:

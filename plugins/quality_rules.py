@@ -13,10 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from gongkai import hookimpl
-from gongkai.codes import load_codes
-from gongkai.model import Cell, Diagnostic, Report, Severity, Status
-from gongkai.plugin_types import Rule
+from gongkai.plugin import (
+    Cell,
+    Diagnostic,
+    Report,
+    Rule,
+    Severity,
+    Status,
+    hookimpl,
+    load_codes,
+)
 
 TABLE_CODES = ("table-missing", "layout-missing")
 CELL_CODES = ("cell-empty", "cell-unparsed", "cells-missing", "row-missing")

@@ -36,14 +36,19 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from gongkai import hookimpl
-from gongkai.agency import agency_key
-from gongkai.codes import TableCodes, load_codes
-from gongkai.errors import UsageError
-from gongkai.model import Metadata, Report
-from gongkai.plugin_types import Writer, WriterOption
-from gongkai.tidy import format_number
-from gongkai.writer_options import choice
+from gongkai.plugin import (
+    Metadata,
+    Report,
+    TableCodes,
+    UsageError,
+    Writer,
+    WriterOption,
+    agency_key,
+    choice,
+    format_number,
+    hookimpl,
+    load_codes,
+)
 
 NAME = "rdf"
 DEFAULT_BASE = "urn:gongkai:"
@@ -365,7 +370,7 @@ def describe_report(g, report: Report, base: str = DEFAULT_BASE,
                     license: str = "") -> None:
     """What one report adds: its description, its observations, the codes it alone uses."""
     from gongkai import __version__
-    from gongkai.schema import SCHEMA_ID
+    from gongkai.plugin import SCHEMA_ID
 
     b = _Builder(g, base)
     iri, RDF, qb, dct = b.iri, b.RDF, b.qb, b.dct

@@ -3,19 +3,28 @@
 ``requests.suspect-cell`` and ``review_litigation.suspect-cell`` run after the identity rules,
 on the equations of those that are enabled (a third party's too), and only when one broke; the
 search is :func:`gongkai.suspects.find_suspects`. Outside the validate stage their ``check``
-uses the built-in identities.
+uses the identity rules gongkai has on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from gongkai import hookimpl
-from gongkai.model import Cell, Diagnostic, Report, Severity
-from gongkai.plugin_types import Rule
-from gongkai.plugins.identity_rules import RULES as IDENTITY_RULES
-from gongkai.suspects import Repair, Suspicion, find_suspects
-from gongkai.validate import Equation, _fmt
+from gongkai.plugin import (
+    Cell,
+    Diagnostic,
+    Equation,
+    Repair,
+    Report,
+    Rule,
+    Severity,
+    Suspicion,
+    default_engine,
+    enabled_equations,
+    find_suspects,
+    format_value,
+    hookimpl,
+)
 
 #: Repairs named in one message at most (the rest are counted).
 SHOWN = 6
@@ -30,12 +39,12 @@ def _describe(broken: Sequence[tuple[str, Equation]]) -> str:
 
 
 def _is(repair: Repair) -> str:
-    return " and ".join(f"{ref} is {_fmt(v)}" for ref, v in zip(repair.cells, repair.current,
-                                                                  strict=True))
-
+    pairs = zip(repair.cells, repair.current, strict=True)
+    pairs = zip(repair.cells, repair.current, strict=True)
+    return " and ".join(f"{ref} is {format_value(v)}" for ref, v in pairs)
 
 def _would(repair: Repair) -> str:
-    values = " and ".join(_fmt(v) for v in repair.values)
+    values = " and ".join(format_value(v) for v in repair.values)
     return f"{values} would" if len(repair.values) == 1 else f"{values} respectively would"
 
 
@@ -51,7 +60,7 @@ def suspect_finding(report: Report, suspicion: Suspicion) -> Diagnostic | None:
         repair = repairs[0]
         message = f"{_is(repair)}; {_would(repair)} satisfy {evidence}"
     else:
-        shown = "; ".join(f"{_is(r)} → {' and '.join(map(_fmt, r.values))}"
+        shown = "; ".join(f"{_is(r)} → {' and '.join(map(format_value, r.values))}"
                           for r in repairs[:SHOWN])
         more = f"; and {len(repairs) - SHOWN} more" if len(repairs) > SHOWN else ""
         size = "one cell" if len(repairs[0].cells) == 1 else f"{len(repairs[0].cells)} cells"
@@ -80,8 +89,8 @@ def _checker(table: str):
                 yield finding
 
     def check(report: Report) -> Iterator[Diagnostic]:
-        return check_identities(report, [(r.id, eq) for r in IDENTITY_RULES
-                                         for eq in r.equations(report)])
+        # Alone (outside the validate stage): the identities of the rules gongkai has on.
+        return check_identities(report, enabled_equations(report, engine=default_engine()))
 
     return check, check_identities
 

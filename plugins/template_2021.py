@@ -1,7 +1,9 @@
 """The 2021 template's table layouts: data in layouts/template_2021.toml."""
 
-from gongkai import hookimpl
-from gongkai.layout import layouts_from_package
+from gongkai.plugin import (
+    hookimpl,
+    layouts_from_package,
+)
 
 
 @hookimpl

@@ -6,9 +6,14 @@ endings to ``\\n`` and full-width ``｜`` to ``|``, the cell separator the gramm
 
 from __future__ import annotations
 
-from gongkai import hookimpl
-from gongkai.decode import decode, looks_binary
-from gongkai.plugin_types import Reader, ReadOptions, Source
+from gongkai.plugin import (
+    Reader,
+    ReadOptions,
+    Source,
+    decode,
+    hookimpl,
+    looks_binary,
+)
 
 EXTENSIONS = (".txt", ".text")
 

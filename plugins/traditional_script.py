@@ -22,10 +22,14 @@ import re
 from functools import cache
 from itertools import islice
 
-from gongkai import hookimpl
-from gongkai.cache import cached_json, digest
-from gongkai.codes import load_codes
-from gongkai.plugin_types import NormalizeContext, Normalizer
+from gongkai.plugin import (
+    NormalizeContext,
+    Normalizer,
+    cached_json,
+    digest,
+    hookimpl,
+    load_codes,
+)
 
 #: Share of CJK characters that must change under conversion for a text to count as traditional.
 TRADITIONAL_SHARE = 0.03

@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from gongkai import hookimpl
-from gongkai.plugin_types import NormalizeContext, Normalizer
+from gongkai.plugin import (
+    NormalizeContext,
+    Normalizer,
+    hookimpl,
+)
 
 #: Separators NFKC leaves alone that the grammar would not take for blank space around a cell
 #: (a trailing U+2028 broke a whole table row): page and line breaks inside a line, as web

@@ -7,7 +7,7 @@ as its XML, in document order, because what a report needs is below python-docx'
 * a paragraph is a line, its automatic numbering (``一、``, ``（一）``, ``1.`` from the
   document's numbering definitions) written in front of it as Word shows it;
 * a table is a grid: ``gridSpan`` spans columns, ``vMerge`` rows (``gridBefore`` skips
-  positions), written as the HTML reader writes a ``<table>`` (gongkai.plugins._grid); a
+  positions), written as the HTML reader writes a ``<table>`` (gongkai.grid); a
   cell's paragraphs are joined (Chinese without a space).
 
 A cell's ``line`` is the number of its block in the document: paragraphs and table rows
@@ -29,11 +29,18 @@ import subprocess
 import tempfile
 import zipfile
 
-from gongkai import hookimpl
-from gongkai.errors import InputError
-from gongkai.plugin_types import Reader, ReadOptions, Source
-from gongkai.plugins._grid import GridCell, add_table, join_lines
-from gongkai.plugins._reader_text import PipeTextBuilder, protect
+from gongkai.plugin import (
+    GridCell,
+    InputError,
+    PipeTextBuilder,
+    Reader,
+    ReadOptions,
+    Source,
+    add_table,
+    hookimpl,
+    join_lines,
+    protect,
+)
 
 DOCX = (".docx", ".docm")
 #: Converted by LibreOffice: Word's and WPS Office's binary formats, and RTF (which sites also

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from gongkai.plugin_types import Source
+from .plugin_types import Source
 
 PAGE = "page"
 HEADING = "heading"
@@ -276,3 +276,9 @@ def to_pipe_text(lines: Sequence[TextLine], encoding: str) -> Source:
             out.add_cells([ln.text], ln.line)
     # Blank cells leave no trace in a page's text: cells are not positional.
     return out.source(encoding, positional=False)
+
+
+def text_to_source(text: str, encoding: str) -> Source:
+    """PDF text (already decoded) to pipe text. Pipe rows a
+    converter left (PDF text with Markdown tables) keep their cells."""
+    return to_pipe_text(page_lines(text, markdown=False), encoding)

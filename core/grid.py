@@ -14,7 +14,7 @@ import re
 
 import attrs
 
-from gongkai.plugins._reader_text import PipeTextBuilder, protect
+from .pipetext import PipeTextBuilder, protect
 
 
 @attrs.define

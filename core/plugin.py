@@ -1,0 +1,177 @@
+"""Everything a gongkai plugin needs, in one import: ``from gongkai.plugin import ...``.
+
+This is the plugin API: what is named in ``__all__`` here stays, or changes with a deprecation
+and a note in the changelog; anything else under ``gongkai.*`` may move between releases.
+gongkai's own plugins (``gongkai.plugins``) import only ``gongkai`` and this module, as a third
+party's do (tests/test_plugin_api.py checks). The guides are docs/plugins.md (a plugin step by
+step), docs/hooks.md (every hook), docs/variants.md (a layout without code) and
+docs/writing-a-writer.md.
+
+What is here, by the hook it serves:
+
+* every hook: :data:`hookimpl`, the errors (:class:`InputError`, :class:`UsageError`...) and
+  the model (:class:`Report`, :class:`Table`, :class:`Cell`...);
+* ``gongkai_add_readers``: :class:`Reader`, :class:`ReadOptions`, :class:`Source`, the text
+  decoding gongkai's readers share (:func:`decode`, :func:`looks_binary`) and the pipe-text
+  builders (:class:`PipeTextBuilder` for a reader that finds cells itself, :func:`page_lines`
+  and :func:`to_pipe_text` for text laid out on a page, :class:`GridCell` and
+  :func:`add_table` for a table of merged cells);
+* ``gongkai_add_normalizers``: :class:`Normalizer`, :class:`NormalizeContext`;
+* ``gongkai_add_layouts``: :class:`Layout`, :func:`layouts_from_package` (a package's TOML
+  layouts), :func:`extend_layout` and :func:`load_variant_resource` (regional variants), the
+  codes (:func:`load_codes`);
+* ``gongkai_add_rules`` / ``gongkai_add_corpus_rules``: :class:`Rule`, :class:`CorpusRule`,
+  :func:`identity_rule` and :class:`Equation` (a 勾稽 identity as equations), the corpus
+  helpers (:func:`series`, :class:`CorpusFinding`...), :func:`narrative_rule`;
+* ``gongkai_add_writers``: :class:`Writer`, :class:`WriterOption`, :func:`flag` and
+  :func:`choice` (reading ``-O`` options), the tidy cell table (:func:`tidy_csv`, :func:`grid`,
+  :func:`label`...) and :func:`report_dict` (the JSON model);
+* a plugin's own slow derived data: :func:`cached_json` and :func:`digest` (the on-disk cache,
+  keyed so that a stale entry is never read).
+"""
+
+from __future__ import annotations
+
+from .agency import agency_key
+from .cache import cached_json, digest
+from .codes import Codes, TableCodes, load_codes
+from .corpus import CorpusFinding, Place, series, where
+from .decode import decode, looks_binary
+from .engine import default_engine
+from .errors import (
+    ConfigError,
+    GongkaiError,
+    InputError,
+    NotAReportError,
+    OutputError,
+    PluginError,
+    UsageError,
+)
+from .grid import GridCell, add_table, grid_lines, join_lines
+from .hookspecs import hookimpl
+from .layout import Layout, layouts_from_package
+from .model import (
+    Cell,
+    CellRef,
+    Diagnostic,
+    Metadata,
+    Number,
+    Report,
+    Section,
+    Severity,
+    Status,
+    Table,
+    cell_ref,
+)
+from .narrative import builtin_claims, narrative_rule
+from .pipetext import PipeTextBuilder, page_lines, protect, text_to_source, to_pipe_text
+from .plugin_types import (
+    CorpusRule,
+    NormalizeContext,
+    Normalizer,
+    Reader,
+    ReadOptions,
+    Rule,
+    Source,
+    Writer,
+    WriterOption,
+)
+from .schema import SCHEMA_ID
+from .serialize import report_dict
+from .suspects import Repair, Suspicion, find_suspects
+from .tidy import (
+    COLUMNS,
+    CsvRows,
+    Grid,
+    blocks,
+    csvw_metadata,
+    format_number,
+    grid,
+    label,
+    table_label,
+    tidy_csv,
+)
+from .validate import Equation, enabled_equations, format_value, identity_rule, same_number
+from .variants import extend_layout, load_variant_resource
+from .writer_options import choice, flag
+
+__all__ = [
+    "COLUMNS",
+    "SCHEMA_ID",
+    "Cell",
+    "CellRef",
+    "Codes",
+    "ConfigError",
+    "CorpusFinding",
+    "CorpusRule",
+    "CsvRows",
+    "Diagnostic",
+    "Equation",
+    "GongkaiError",
+    "Grid",
+    "GridCell",
+    "InputError",
+    "Layout",
+    "Metadata",
+    "NormalizeContext",
+    "Normalizer",
+    "NotAReportError",
+    "Number",
+    "OutputError",
+    "PipeTextBuilder",
+    "Place",
+    "PluginError",
+    "ReadOptions",
+    "Reader",
+    "Repair",
+    "Report",
+    "Rule",
+    "Section",
+    "Severity",
+    "Source",
+    "Status",
+    "Suspicion",
+    "Table",
+    "TableCodes",
+    "UsageError",
+    "Writer",
+    "WriterOption",
+    "add_table",
+    "agency_key",
+    "blocks",
+    "builtin_claims",
+    "cached_json",
+    "cell_ref",
+    "choice",
+    "csvw_metadata",
+    "decode",
+    "default_engine",
+    "digest",
+    "enabled_equations",
+    "extend_layout",
+    "find_suspects",
+    "flag",
+    "format_number",
+    "format_value",
+    "grid",
+    "grid_lines",
+    "hookimpl",
+    "identity_rule",
+    "join_lines",
+    "label",
+    "layouts_from_package",
+    "load_codes",
+    "load_variant_resource",
+    "looks_binary",
+    "narrative_rule",
+    "page_lines",
+    "protect",
+    "report_dict",
+    "same_number",
+    "series",
+    "table_label",
+    "text_to_source",
+    "tidy_csv",
+    "to_pipe_text",
+    "where",
+]
