@@ -13,17 +13,29 @@ when it is set up; none is ``firstresult``, every plugin gets its turn, in regis
 A hook that returns a value, raises or registers something invalid gets its plugin skipped.
 
 The reference, with every hook's signature and the fields of what it registers, is
-docs/hooks.md (a test keeps it in step with this module). Example: a regional variant shipped
-as a TOML file in the plugin's package (docs/variants.md)::
+docs/hooks.md (a test keeps it in step with this module). Everything a plugin imports is in
+``gongkai.plugin``. Example: a regional variant shipped as a TOML file in the plugin's package
+(docs/variants.md); a variant may bring layouts, a normalizer (its heading wordings and label
+marks) and a rule (its narrative claims), so its plugin implements the three hooks::
 
-    import gongkai
-    from gongkai.variants import load_variant_resource
+    from gongkai.plugin import hookimpl, load_variant_resource
 
     HUBEI = load_variant_resource(__name__, "hubei.toml")
 
-    @gongkai.hookimpl
+    @hookimpl
     def gongkai_add_layouts(register):
         HUBEI.register_layouts(register)
+
+    @hookimpl
+    def gongkai_add_normalizers(register):
+        HUBEI.register_normalizers(register)
+
+    @hookimpl
+    def gongkai_add_rules(register):
+        HUBEI.register_rules(register)
+
+(``VariantPlugin.from_resource(__name__, "hubei.toml")`` is that plugin as one object, for an
+entry point to name.)
 """
 
 from __future__ import annotations

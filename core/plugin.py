@@ -18,14 +18,17 @@ What is here, by the hook it serves:
   :func:`add_table` for a table of merged cells);
 * ``gongkai_add_normalizers``: :class:`Normalizer`, :class:`NormalizeContext`;
 * ``gongkai_add_layouts``: :class:`Layout`, :func:`layouts_from_package` (a package's TOML
-  layouts), :func:`extend_layout` and :func:`load_variant_resource` (regional variants), the
-  codes (:func:`load_codes`);
+  layouts), the regional variants (:func:`extend_layout`, :class:`AddRow`,
+  :func:`builtin_layouts`; :func:`load_variant_resource` and :class:`VariantPlugin` for a
+  variant file), the codes (:func:`load_codes`);
 * ``gongkai_add_rules`` / ``gongkai_add_corpus_rules``: :class:`Rule`, :class:`CorpusRule`,
   :func:`identity_rule` and :class:`Equation` (a 勾稽 identity as equations), the corpus
   helpers (:func:`series`, :class:`CorpusFinding`...), :func:`narrative_rule`;
 * ``gongkai_add_writers``: :class:`Writer`, :class:`WriterOption`, :func:`flag` and
   :func:`choice` (reading ``-O`` options), the tidy cell table (:func:`tidy_csv`, :func:`grid`,
   :func:`label`...) and :func:`report_dict` (the JSON model);
+* tests of a plugin: the pytest fixtures of :mod:`gongkai.testing` (kept apart: it imports
+  pytest);
 * a plugin's own slow derived data: :func:`cached_json` and :func:`digest` (the on-disk cache,
   keyed so that a stale entry is never read).
 """
@@ -90,14 +93,16 @@ from .tidy import (
     label,
     table_label,
     tidy_csv,
+    tidy_rows,
 )
 from .validate import Equation, enabled_equations, format_value, identity_rule, same_number
-from .variants import extend_layout, load_variant_resource
+from .variants import AddRow, VariantPlugin, builtin_layouts, extend_layout, load_variant_resource
 from .writer_options import choice, flag
 
 __all__ = [
     "COLUMNS",
     "SCHEMA_ID",
+    "AddRow",
     "Cell",
     "CellRef",
     "Codes",
@@ -134,12 +139,14 @@ __all__ = [
     "Table",
     "TableCodes",
     "UsageError",
+    "VariantPlugin",
     "Writer",
     "WriterOption",
     "add_table",
     "agency_key",
     "blocks",
     "builtin_claims",
+    "builtin_layouts",
     "cached_json",
     "cell_ref",
     "choice",
@@ -172,6 +179,7 @@ __all__ = [
     "table_label",
     "text_to_source",
     "tidy_csv",
+    "tidy_rows",
     "to_pipe_text",
     "where",
 ]

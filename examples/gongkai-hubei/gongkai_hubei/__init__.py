@@ -12,8 +12,7 @@ gongkai finds the plugin through the ``gongkai`` entry point in pyproject.toml; 
 hands its contributions to gongkai through ``register``.
 """
 
-from gongkai import hookimpl
-from gongkai.variants import load_variant_resource
+from gongkai.plugin import hookimpl, load_variant_resource
 
 from . import writer, wuhan
 

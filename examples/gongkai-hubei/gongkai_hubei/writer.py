@@ -11,10 +11,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TextIO
 
-from gongkai.codes import load_codes
-from gongkai.model import Report
-from gongkai.plugin_types import Writer, WriterOption
-from gongkai.tidy import format_number
+from gongkai.plugin import Report, Writer, WriterOption, format_number, load_codes
 
 HEADER = ("表", "行", "列", "数值", "状态")
 

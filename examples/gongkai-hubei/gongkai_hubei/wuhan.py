@@ -13,8 +13,7 @@ instead of repeating them.
 
 from __future__ import annotations
 
-from gongkai.layout import Layout
-from gongkai.variants import AddRow, builtin_layouts, extend_layout
+from gongkai.plugin import AddRow, Layout, builtin_layouts, extend_layout
 
 #: The code of the extra row (lower case, unique in the table).
 OTHER_DOCUMENTS = "other_documents"

@@ -1,0 +1,110 @@
+"""The plugin API: ``gongkai.plugin`` is all a plugin imports, gongkai's own plugins included."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+import gongkai
+import gongkai.plugin
+from gongkai import hookspecs
+from gongkai.engine import Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+#: What a plugin may import from gongkai: the package, the plugin API and, in its tests, the
+#: pytest helpers.
+ALLOWED = {"gongkai", "gongkai.plugin"}
+ALLOWED_IN_TESTS = ALLOWED | {"gongkai.testing"}
+#: The guides for plugin authors: their examples import as plugins must.
+PLUGIN_DOCS = ("plugins.md", "hooks.md", "rules.md", "variants.md", "writing-a-writer.md")
+
+
+def gongkai_imports(source: str) -> list[tuple[int, str]]:
+    """(line, module) of every import of a gongkai module in ``source``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        found += [(node.lineno, n) for n in names if n == "gongkai" or n.startswith("gongkai.")]
+    return found
+
+
+def disallowed(path: Path, source: str, allowed: set[str]) -> list[str]:
+    own = f"gongkai.plugins.{path.stem}"
+    return [f"{path.name}:{line}: imports {module}" for line, module in gongkai_imports(source)
+            # A plugin's own private helper module (gongkai.plugins._pdf_layout) is its own.
+            if module not in allowed and not (module.startswith("gongkai.plugins._")
+                                              and module != own)]
+
+
+def test_the_api_names_resolve_and_are_listed_once():
+    names = gongkai.plugin.__all__
+    assert len(names) == len(set(names))
+    assert [n for n in names if not hasattr(gongkai.plugin, n)] == []
+    # Nothing imported into the module is left out of __all__ by mistake.
+    public = {n for n, v in vars(gongkai.plugin).items()
+              if not n.startswith("_") and getattr(v, "__module__", "").startswith("gongkai.")}
+    assert public - set(names) == set()
+
+
+def test_builtin_plugins_import_only_the_plugin_api():
+    found = []
+    for path in sorted((ROOT / "plugins").glob("*.py")):
+        found += disallowed(path, path.read_text(encoding="utf-8"), ALLOWED)
+    assert found == []
+
+
+def test_the_example_plugin_package_imports_only_the_plugin_api():
+    package = ROOT / "examples" / "gongkai-hubei"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        allowed = ALLOWED_IN_TESTS if "tests" in path.parts else ALLOWED
+        found += disallowed(path, path.read_text(encoding="utf-8"), allowed)
+    assert found == []
+
+
+def test_the_guides_examples_import_only_the_plugin_api():
+    found = []
+    for name in PLUGIN_DOCS:
+        text = (ROOT / "docs" / name).read_text(encoding="utf-8")
+        for block in re.findall(r"```python\n(.*?)```", text, flags=re.S):
+            try:
+                imports = gongkai_imports(block)
+            except SyntaxError:  # a fragment, not a program
+                imports = [(0, m) for m in re.findall(r"^\s*from (gongkai[\w.]*) import", block,
+                                                       flags=re.M)]
+            found += [f"docs/{name}: imports {m}" for _, m in imports if m not in ALLOWED_IN_TESTS]
+    assert found == []
+
+
+def test_the_hookspec_example_is_a_working_variant_plugin(tmp_path, monkeypatch):
+    """The example at the top of hookspecs.py, run as written in a package of its own."""
+    example = hookspecs.__doc__.split("::\n", 1)[1].split("\n(", 1)[0]
+    code = "\n".join(line[4:] for line in example.splitlines())
+    package = tmp_path / "hubei_example"
+    package.mkdir()
+    (package / "__init__.py").write_text(code, encoding="utf-8")
+    shutil.copy(FIXTURES / "variants" / "hubei-variant.toml", package / "hubei.toml")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        engine = Engine(["hubei_example"], strict=True)
+    finally:
+        sys.modules.pop("hubei_example", None)
+    hooks = set(engine.info["hubei_example"].hooks)
+    assert hooks == {"gongkai_add_layouts", "gongkai_add_normalizers", "gongkai_add_rules"}
+    assert any(c.plugin == "hubei_example" for c in engine.layouts())
+
+
+@pytest.mark.parametrize("name", ["hookimpl", "Report", "Status", "Severity", "Cell"])
+def test_names_shared_with_the_package_are_the_same_objects(name):
+    assert getattr(gongkai.plugin, name) is getattr(gongkai, name)
