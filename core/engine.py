@@ -91,8 +91,10 @@ class Registry:
     def __init__(self) -> None:
         self._items: dict[str, dict[str, Contribution]] = {kind: {} for kind in KINDS}
 
-    def add(self, kind: str, item: Any, plugin: str) -> None:
-        _, expected, attr = KINDS[kind]
+    @staticmethod
+    def check(kind: str, item: Any, plugin: str) -> None:
+        """Raise PluginError unless ``item`` is a valid one of the ``kind``."""
+        expected = KINDS[kind][1]
         if not isinstance(item, expected):
             raise PluginError(
                 f"plugin {plugin!r} registered {type(item).__name__} as one of the {kind}; "
@@ -104,7 +106,10 @@ class Registry:
                 item.validate(load_codes())
             except ConfigError as exc:
                 raise PluginError(f"plugin {plugin!r}: {exc.message}", plugin=plugin) from exc
-        name = getattr(item, attr)
+
+    def add(self, kind: str, item: Any, plugin: str) -> None:
+        self.check(kind, item, plugin)
+        name = getattr(item, KINDS[kind][2])
         existing = next((self._items[k][name] for k in _SAME_NAMES.get(kind, (kind,))
                          if name in self._items[k]), None)
         if existing is not None:
@@ -272,6 +277,7 @@ class Engine:
             self.pm.check_pending()
             hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or ()))
             self._check_marked(plugin, name, hooks)
+            self._attribute(plugin, name)
         except (pluggy.PluginValidationError, ValueError, PluginError) as exc:
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
@@ -314,40 +320,74 @@ class Engine:
     # -- contributions -------------------------------------------------------------------------
 
     def _collect(self) -> None:
-        """Call each plugin's hooks, plugin by plugin in registration order.
+        """Call each ``gongkai_add_*`` hook once, through pluggy.
 
-        A plugin whose hook raises, returns something or registers something invalid is
-        skipped whole: what it registered before the failure is taken back.
+        pluggy orders the implementations (``tryfirst``/``trylast``) and runs hook wrappers
+        around the call. Each implementation gets a ``register`` bound to its own plugin, which
+        checks each contribution at once; they are then registered plugin by plugin in load
+        order, whatever order the hooks ran in, so that of two plugins registering one name
+        the one loaded later is at fault (a third party never displaces a built-in). A plugin
+        whose hook raises, returns something or registers something invalid is skipped whole:
+        what it registered is taken back and its later hooks are not called.
         """
-        for name, plugin in list(self.pm.list_name_plugin()):
+        self._failed: dict[str, str] = {}
+        self._pending: dict[str, list[tuple[str, Any]]] = {}
+        for kind, (hook_name, _, _) in KINDS.items():
+            getattr(self.pm.hook, hook_name)(register=self._register_callback(kind, ""))
+        for name in list(self.info):
+            for kind, item in self._pending.get(name, ()) if name not in self._failed else ():
+                try:
+                    self.registry.add(kind, item, name)
+                except PluginError as exc:
+                    self._failed[name] = exc.message
+                    break
+        for name, message in self._failed.items():
+            self.registry.remove_plugin(name)
+            self.pm.unregister(name=name)
+            del self.info[name]
+            self._skip(name, message)
+        del self._pending
+
+    def _attribute(self, plugin: object, name: str) -> None:
+        """Wrap the plugin's ``add_*`` implementations (see :meth:`_collect`)."""
+        kinds = {hook_name: kind for kind, (hook_name, _, _) in KINDS.items()}
+        for caller in self.pm.get_hookcallers(plugin) or ():
+            if caller.name not in kinds:
+                continue
+            for impl in caller.get_hookimpls():
+                if impl.plugin is plugin and not (impl.wrapper or impl.hookwrapper):
+                    impl.function = self._guarded(impl.function, name, kinds[caller.name])
+
+    def _guarded(self, function: Callable[..., Any], plugin: str,
+                 kind: str) -> Callable[..., None]:
+        hook_name = KINDS[kind][0]
+
+        def call(*_args: Any) -> None:
+            if plugin in self._failed:
+                return
             try:
-                for kind, (hook_name, _, _) in KINDS.items():
-                    impls = getattr(self.pm.hook, hook_name).get_hookimpls()
-                    function = next((i.function for i in impls if i.plugin is plugin), None)
-                    if function is None:
-                        continue
-                    try:
-                        result = function(register=self._register_callback(kind, name))
-                    except PluginError:
-                        raise
-                    except BaseException as exc:
-                        if not is_plugin_failure(exc):
-                            raise
-                        raise PluginError(f"{hook_name} raised {_describe(exc)}",
-                                          plugin=name) from exc
-                    if result is not None:
-                        raise PluginError(
-                            f"{hook_name} returned {type(result).__name__}; contributions are "
-                            "made by calling register(item), not returned", plugin=name)
+                result = function(self._register_callback(kind, plugin))
             except PluginError as exc:
-                self.registry.remove_plugin(name)
-                self.pm.unregister(plugin)
-                del self.info[name]
-                self._skip(name, exc.message)
+                self._failed[plugin] = exc.message
+                return
+            except BaseException as exc:
+                if not is_plugin_failure(exc):
+                    raise
+                self._failed[plugin] = f"{hook_name} raised {_describe(exc)}"
+                return
+            if result is not None:
+                self._failed[plugin] = (f"{hook_name} returned {type(result).__name__}; "
+                                        "contributions are made by calling register(item), "
+                                        "not returned")
+
+        return call
 
     def _register_callback(self, kind: str, plugin: str) -> Callable[[Any], None]:
         def register(item: Any) -> None:
-            self.registry.add(kind, item, plugin)
+            if not plugin:  # the one hook wrappers see: implementations get their own
+                raise PluginError(f"a hook wrapper cannot register {kind}", plugin="")
+            self.registry.check(kind, item, plugin)
+            self._pending.setdefault(plugin, []).append((kind, item))
 
         register.__doc__ = f"Register one of the {kind} contributed by plugin {plugin!r}."
         return register

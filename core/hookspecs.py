@@ -9,7 +9,10 @@ Every hook is named by what the plugin does and has the ``gongkai_`` prefix. The
 contribute things through a ``register`` callback rather than by returning them, so gongkai can
 check each contribution (its name is free, its codes exist) when it is made and remember which
 plugin supplied it (``gongkai plugins`` shows this). They are called once per plugin manager,
-when it is set up; none is ``firstresult``, every plugin gets its turn, in registration order.
+when it is set up, through pluggy: ``tryfirst``/``trylast`` order the calls and hook wrappers
+run around them; none is ``firstresult``, every plugin gets its turn. Contributions are
+registered plugin by plugin in load order, so of two plugins registering one name the later is
+the one skipped.
 A hook that returns a value, raises or registers something invalid gets its plugin skipped.
 
 The reference, with every hook's signature and the fields of what it registers, is

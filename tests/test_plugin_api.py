@@ -6,6 +6,7 @@ import ast
 import re
 import shutil
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,73 @@ def test_the_hookspec_example_is_a_working_variant_plugin(tmp_path, monkeypatch)
 @pytest.mark.parametrize("name", ["hookimpl", "Report", "Status", "Severity", "Cell"])
 def test_names_shared_with_the_package_are_the_same_objects(name):
     assert getattr(gongkai.plugin, name) is getattr(gongkai, name)
+
+
+# -- hooks are called through pluggy -------------------------------------------------------------
+
+
+def _writers(name: str, calls: list[str], **opts) -> types.ModuleType:
+    """A plugin (a module named ``name``) writing one format, noting when its hook ran."""
+
+    def gongkai_add_writers(register):
+        calls.append(name)
+        register(gongkai.plugin.Writer(
+            name=name, description="d", extension=".txt", media_type="text/plain",
+            write=lambda report, stream, options: stream.write(name)))
+
+    module = types.ModuleType(name)
+    module.gongkai_add_writers = gongkai.hookimpl(**opts)(gongkai_add_writers)
+    return module
+
+
+def test_pluggy_orders_the_calls_and_the_registry_keeps_load_order():
+    calls: list[str] = []
+    first, last = _writers("zz-first", calls, tryfirst=True), _writers("aa-last", calls)
+    engine = Engine([last, first], autoload=False)
+    assert calls == ["zz-first", "aa-last"]  # tryfirst honoured, though loaded second
+    # Listed in load order, each attributed to its plugin.
+    assert [(c.name, c.plugin) for c in engine.writers()] == [("aa-last", "aa-last"),
+                                                              ("zz-first", "zz-first")]
+
+
+def test_a_hook_wrapper_runs_around_the_contributions():
+    seen: list[str] = []
+
+    class Wrapper:
+        @gongkai.hookimpl(wrapper=True)
+        def gongkai_add_writers(self, register):
+            seen.append("before")
+            result = yield
+            seen.append("after")
+            return result
+
+    calls: list[str] = []
+    writers = _writers("mine", calls)
+    engine = Engine([writers, Wrapper()], autoload=False, strict=True)
+    assert seen == ["before", "after"] and calls == ["mine"]
+    assert [c.name for c in engine.writers()] == ["mine"]
+
+
+def test_a_hook_wrapper_cannot_register():
+    class Wrapper:
+        @gongkai.hookimpl(wrapper=True)
+        def gongkai_add_writers(self, register):
+            register(object())
+            return (yield)
+
+    with pytest.raises(gongkai.PluginError, match="hook wrapper cannot register"):
+        Engine([Wrapper()], autoload=False, strict=True)
+
+
+def test_a_failing_plugin_does_not_stop_the_others_hooks():
+    calls: list[str] = []
+
+    class Broken:
+        @gongkai.hookimpl(tryfirst=True)
+        def gongkai_add_writers(self, register):
+            raise RuntimeError("boom")
+
+    with pytest.warns(gongkai.engine.PluginWarning, match="raised RuntimeError: boom"):
+        engine = Engine([Broken(), _writers("fine", calls)], autoload=False)
+    assert [c.name for c in engine.writers()] == ["fine"]
+    assert "Broken" not in engine.info
