@@ -109,7 +109,7 @@ def cell_ref(table: str, row: str, column: str) -> CellRef:
 
 @attrs.frozen
 class Cell:
-    """One cell of a statistical table, as contract.md defines it."""
+    """One cell of a statistical table, as docs/model.md defines it."""
 
     table: str
     row: str

@@ -1,4 +1,4 @@
-"""The tidy cell table of contract.md, and the table grids shared by every tabular output.
+"""The tidy cell table of docs/codes.md, and the table grids shared by every tabular output.
 
 * :func:`tidy_rows` — one row per cell (``report_id,table,row,column,value,unit,raw,status,line``);
 * :func:`tidy_columns` and :func:`csvw_metadata` — the same table described for CSV on the Web;

@@ -1,4 +1,4 @@
-"""Cell values as reports write them, turned into numbers as contract.md says.
+"""Cell values as reports write them, turned into numbers as docs/model.md says (statuses, units).
 
 ``0``, ``-3``, ``3,194.752``, ``减13/增3`` (net change -10), ``4(其中…)`` (4, the note kept),
 ``4.2780亿元`` (42780 万元 in a money column), ``/`` or ``无`` (a placeholder), blank (empty).

@@ -1,4 +1,4 @@
-"""CSV output: the tidy cell table of contract.md (default), or wide tables for spreadsheets.
+"""CSV output: the tidy cell table of docs/codes.md (default), or wide tables for spreadsheets.
 
 * tidy (default): one row per cell, ``report_id,table,row,column,value,unit,raw,status,line``;
   with ``-O csvw=true`` a CSVW ``csv-metadata.json`` describing it is written beside the file.

@@ -15,6 +15,7 @@ the output back with a real parser (rdflib, csv) or the GFM table rule.
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -228,7 +229,7 @@ def check_tidy_csv(report: Report) -> None:
 
     exact = [list(r) for r in tidy_rows(report)]
     for written in (_read_csv(dumps(report, "csv"))[1:],
-                    _read_csv(pytest.importorskip("gongkai.dataset").csv_chunk(
+                    _read_csv(importlib.import_module("gongkai.dataset").csv_chunk(
                         tidy_rows(report)))):
         assert len(written) == len(exact)
         for row in written:

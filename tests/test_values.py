@@ -1,4 +1,4 @@
-"""Values as written, turned into numbers as contract.md says."""
+"""Values as written, turned into numbers as docs/model.md says (statuses, units)."""
 
 from __future__ import annotations
 
