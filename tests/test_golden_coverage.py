@@ -12,11 +12,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, GOLDEN
 
 import gongkai
 from gongkai.engine import Engine, default_engine
 from gongkai.testing import check_golden
+
+from conftest import FIXTURES, GOLDEN
 
 VARIANTS = FIXTURES / "variants"
 #: Each variant file and the input that shows what it is for.
