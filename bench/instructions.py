@@ -42,13 +42,13 @@ def measured(stage: str, paths: list[str]) -> None:
     function whose instructions callgrind is told to count)."""
     from stage_inputs import prepare
 
-    from gongkai.batch import BatchOptions, convert_one
-    from gongkai.dataset import report_chunk
-    from gongkai.interpret import RawText
-    from gongkai.normalize import normalize
-    from gongkai.parse import parse
+    from gongkai.batch.runner import BatchOptions, convert_one
+    from gongkai.interpret.interpreter import RawText
+    from gongkai.normalize.normalizers import normalize
+    from gongkai.outputs.dataset import report_chunk
+    from gongkai.parse.grammar import parse
     from gongkai.pipeline import read
-    from gongkai.validate import validate
+    from gongkai.validate.validator import validate
 
     engine, data, sources, normalizers, texts, docs, interp, built = prepare(paths)
     checked = [validate(r, engine=engine) for r in built]

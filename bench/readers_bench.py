@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import gongkai  # noqa: E402
-from gongkai.pipetext import text_to_source  # noqa: E402
-from gongkai.plugin_types import ReadOptions  # noqa: E402
+from gongkai.engine.plugin_types import ReadOptions  # noqa: E402
 from gongkai.plugins import pdf_reader, word_reader  # noqa: E402
+from gongkai.read.pipetext import text_to_source  # noqa: E402
 
 HUAIAN = ROOT / "tests" / "fixtures" / "pdf" / "huaian-2024.pdf"
 CITY = ROOT / "tests" / "fixtures" / "samples" / "city-2025.html"

@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from gongkai.engine import Engine, default_engine
-from gongkai.interpret import Interpreter
+from gongkai.engine.manager import Engine, default_engine
+from gongkai.engine.plugin_types import Normalizer, Source
+from gongkai.interpret.interpreter import Interpreter
 from gongkai.model import Report
-from gongkai.normalize import normalize
-from gongkai.parse import ParsedDocument, parse
+from gongkai.normalize.normalizers import normalize
+from gongkai.parse.grammar import ParsedDocument, parse
 from gongkai.pipeline import build, interpreter, read
-from gongkai.plugin_types import Normalizer, Source
 
 
 class StageInputs(NamedTuple):

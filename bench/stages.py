@@ -20,15 +20,15 @@ from pathlib import Path
 
 from stage_inputs import prepare
 
-from gongkai.batch import BatchOptions, convert_one
-from gongkai.dataset import report_chunk
-from gongkai.interpret import RawText
-from gongkai.metadata import find_metadata
-from gongkai.normalize import normalize
-from gongkai.parse import parse, parse_with_grammar
+from gongkai.batch.runner import BatchOptions, convert_one
+from gongkai.engine.plugin_types import NormalizeContext
+from gongkai.interpret.interpreter import RawText
+from gongkai.interpret.metadata import find_metadata
+from gongkai.normalize.normalizers import normalize
+from gongkai.outputs.dataset import report_chunk
+from gongkai.parse.grammar import parse, parse_with_grammar
 from gongkai.pipeline import convert_file, read
-from gongkai.plugin_types import NormalizeContext
-from gongkai.validate import validate
+from gongkai.validate.validator import validate
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seeds")
                .glob("*.txt"))

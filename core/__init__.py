@@ -12,8 +12,8 @@ From a script::
 The pipeline is read → normalize → parse → interpret → validate → write; see docs/.
 """
 
-from .deserialize import load, loads
-from .errors import (
+from gongkai.engine.hookspecs import hookimpl
+from gongkai.errors import (
     ConfigError,
     GongkaiError,
     InputError,
@@ -25,8 +25,7 @@ from .errors import (
     UnknownCodeError,
     UsageError,
 )
-from .hookspecs import hookimpl
-from .model import (
+from gongkai.model import (
     SCHEMA_VERSION,
     Cell,
     CellRef,
@@ -38,12 +37,13 @@ from .model import (
     Status,
     Table,
 )
-from .pipeline import convert, convert_bytes, convert_file, convert_text, dumps, write
+from gongkai.pipeline import convert, convert_bytes, convert_file, convert_text, dumps, write
+from gongkai.read.deserialize import load, loads
 
 
 def to_pandas(reports):
     """The tidy cells of a report or of many as a pandas DataFrame (``gongkai[pandas]``)."""
-    from .parquet import to_pandas
+    from gongkai.outputs.parquet import to_pandas
 
     return to_pandas(reports)
 

@@ -1,5 +1,5 @@
 """``python -m gongkai``: the same as the ``gongkai`` command."""
 
-from .cli import main
+from gongkai.cli.main import main
 
 raise SystemExit(main())

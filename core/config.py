@@ -23,8 +23,8 @@ from typing import Any
 
 import attrs
 
-from .errors import ConfigError
-from .tomlcompat import tomllib
+from gongkai.errors import ConfigError
+from gongkai.layouts.tomlcompat import tomllib
 
 FILE_NAME = "gongkai.toml"
 SECTIONS = ("writers", "rules", "plugins", "batch")

@@ -32,7 +32,7 @@ class GongkaiError(Exception):
         names the option itself, is ``gongkai: what is wrong``): a file name or message holding
         a line break, a terminal escape or undecodable bytes is shown escaped
         (gongkai.display)."""
-        from .display import printable
+        from gongkai.display import printable
 
         where = self.path or ("<input>" if self.line else "gongkai")
         if self.line:

@@ -4,7 +4,7 @@ Every class is a frozen attrs class, so a report is a value: it can be shared be
 compared in tests and never changed behind a writer's back. Stages that "change" a report
 (validation adding findings, for instance) build a new one with ``attrs.evolve``.
 
-The model mirrors docs/model.md and the JSON Schema generated from it (gongkai.schema).
+The model mirrors docs/model.md and the JSON Schema generated from it (gongkai.outputs.schema).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from functools import cached_property
 
 import attrs
 
-from .errors import MissingTableError, UnknownCodeError
+from gongkai.errors import MissingTableError, UnknownCodeError
 
 #: Version of the model and of every output derived from it. Bump the minor version when
 #: fields are added, the major version when a field changes meaning or disappears.
@@ -36,13 +36,13 @@ def note_extra_rows(table: str, codes) -> None:
 
 
 def _unknown(what: str, code: str, known) -> UnknownCodeError:
-    from .suggest import did_you_mean
+    from gongkai.suggest import did_you_mean
 
     return UnknownCodeError(f"{what} {code!r}{did_you_mean(code, known)}; see docs/codes.md")
 
 
 def _check_table_code(code: str) -> None:
-    from .codes import load_codes
+    from gongkai.layouts.codes import load_codes
 
     tables = load_codes().table_codes
     if code not in tables:
@@ -166,7 +166,7 @@ class Table:
     @cached_property
     def _known(self) -> tuple[frozenset[str], frozenset[str]]:
         """The row and column codes this table may have: the codes' and its own (a variant's)."""
-        from .codes import load_codes
+        from gongkai.layouts.codes import load_codes
 
         codes = load_codes()
         rows, columns = set(map(_ROW, self.cells)), set(map(_COLUMN, self.cells))
@@ -238,7 +238,7 @@ class Metadata:
     report_id: str
     title: str = ""
     agency: str = ""
-    #: The agency's 统一社会信用代码, when the report states a valid one (gongkai.agency).
+    #: The agency's 统一社会信用代码, when the report states a valid one (gongkai.interpret.agency).
     credit_code: str = ""
     year: int | None = None
     #: ISO date the report was published (crawler header) or signed, when the text says.
@@ -306,6 +306,6 @@ class Report:
 
     def to_frame(self):
         """The report's cells as a pandas DataFrame (needs pandas): :func:`gongkai.to_pandas`."""
-        from .parquet import to_pandas
+        from gongkai.outputs.parquet import to_pandas
 
         return to_pandas(self)

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from .engine import Engine
-from .errors import UsageError
+from gongkai.engine.manager import Engine
+from gongkai.errors import UsageError
 
 _MAGIC = re.compile(r"[*?[]")
 #: Also the bidirectional controls, which make a name read as another (invoice\u202etxt.exe).

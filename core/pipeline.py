@@ -17,30 +17,30 @@ from weakref import WeakKeyDictionary
 
 import attrs
 
-from . import guard
-from .chrome import blank_chrome
-from .codes import load_codes
-from .config import Config
-from .decode import looks_binary
-from .display import unicode_text
-from .engine import Contribution, Engine, default_engine
-from .errors import GongkaiError, InputError, NotAReportError, PluginError, UsageError
-from .formats import unreadable
-from .interpret import Interpreter, LayoutChoice, RawText
-from .metadata import find_metadata
-from .model import Diagnostic, Metadata, Report, Severity
-from .naming import file_name_text, id_of
-from .normalize import normalize
-from .parse import parse
-from .plugin_types import ReadOptions, Source
-from .suggest import did_you_mean
-from .tabulate import tabulate
-from .together import detach
-from .validate import validate
+from gongkai.config import Config
+from gongkai.display import unicode_text
+from gongkai.engine import guard
+from gongkai.engine.manager import Contribution, Engine, default_engine
+from gongkai.engine.plugin_types import ReadOptions, Source
+from gongkai.errors import GongkaiError, InputError, NotAReportError, PluginError, UsageError
+from gongkai.interpret.interpreter import Interpreter, LayoutChoice, RawText
+from gongkai.interpret.metadata import find_metadata
+from gongkai.layouts.codes import load_codes
+from gongkai.model import Diagnostic, Metadata, Report, Severity
+from gongkai.naming import file_name_text, id_of
+from gongkai.normalize.chrome import blank_chrome
+from gongkai.normalize.normalizers import normalize
+from gongkai.parse.grammar import parse
+from gongkai.parse.tabulate import tabulate
+from gongkai.parse.together import detach
+from gongkai.read.decode import looks_binary
+from gongkai.read.formats import unreadable
+from gongkai.suggest import did_you_mean
+from gongkai.validate.validator import validate
 
 log = logging.getLogger("gongkai")
 
-#: The "reader" that takes gongkai's own JSON back (gongkai.deserialize): no reading, no
+#: The "reader" that takes gongkai's own JSON back (gongkai.read.deserialize): no reading, no
 #: conversion, no rules run again — the report is the one that was written.
 JSON_READER = "json"
 #: Inputs larger than this are refused (override with max_bytes= or --max-bytes).
@@ -185,7 +185,7 @@ def build(source: Source, *, engine: Engine, report_id: str, source_path: str = 
                   diagnostics=diagnostics)
 
 
-#: Shown for bytes a reader could not decode (gongkai.decode replaces a few; see there).
+#: Shown for bytes a reader could not decode (gongkai.read.decode replaces a few; see there).
 REPLACEMENT = "\ufffd"
 
 
@@ -210,7 +210,8 @@ def _replacement_diagnostics(source: Source) -> list[Diagnostic]:
     )]
 
 
-# -- validate: gongkai.validate.validate (rules, restored cells, configured severities) -------
+# -- validate: gongkai.validate.validator.validate (rules, restored cells, configured severities)
+# ---
 
 
 # -- the whole conversion -----------------------------------------------------------------------
@@ -233,7 +234,7 @@ def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = No
     if len(data) > _check_limit(max_bytes):
         raise InputError(_too_large(len(data), max_bytes))
     if reader == JSON_READER and engine.registry.get("readers", JSON_READER) is None:
-        from .deserialize import loads
+        from gongkai.read.deserialize import loads
 
         return loads(data)
     text, reader_name = read(data, engine=engine, filename=filename, reader=reader,
@@ -383,7 +384,7 @@ def _looks_like_a_path(text: str, engine: Engine | None) -> bool:
         return False
     if "/" in text or os.sep in text:
         return True
-    from .naming import reader_extensions
+    from gongkai.naming import reader_extensions
 
     return os.path.splitext(text)[1].lower() in reader_extensions(engine or default_engine())
 
@@ -475,7 +476,7 @@ def write_file(report: Report, to: str, path: str | os.PathLike, *,
                engine: Engine | None = None) -> list[str]:
     """Write ``report`` in format ``to`` to the file ``path``, atomically, and the companion
     files its writer puts beside it (CSVW metadata...). Returns the paths written."""
-    from .output import atomic_writer
+    from gongkai.outputs.atomic import atomic_writer
 
     engine = engine or default_engine()
     contribution = writer_for(engine, to)

@@ -35,13 +35,21 @@ What is here, by the hook it serves:
 
 from __future__ import annotations
 
-from .agency import agency_key
-from .cache import cached_json, digest
-from .codes import Codes, TableCodes, load_codes
-from .corpus import CorpusFinding, Place, series, where
-from .decode import decode, looks_binary
-from .engine import default_engine
-from .errors import (
+from gongkai.engine.cache import cached_json, digest
+from gongkai.engine.hookspecs import hookimpl
+from gongkai.engine.manager import default_engine
+from gongkai.engine.plugin_types import (
+    CorpusRule,
+    NormalizeContext,
+    Normalizer,
+    Reader,
+    ReadOptions,
+    Rule,
+    Source,
+    Writer,
+    WriterOption,
+)
+from gongkai.errors import (
     ConfigError,
     GongkaiError,
     InputError,
@@ -50,10 +58,17 @@ from .errors import (
     PluginError,
     UsageError,
 )
-from .grid import GridCell, add_table, grid_lines, join_lines
-from .hookspecs import hookimpl
-from .layout import Layout, layouts_from_package
-from .model import (
+from gongkai.interpret.agency import agency_key
+from gongkai.layouts.codes import Codes, TableCodes, load_codes
+from gongkai.layouts.layout import Layout, layouts_from_package
+from gongkai.layouts.variants import (
+    AddRow,
+    VariantPlugin,
+    builtin_layouts,
+    extend_layout,
+    load_variant_resource,
+)
+from gongkai.model import (
     Cell,
     CellRef,
     Diagnostic,
@@ -66,23 +81,9 @@ from .model import (
     Table,
     cell_ref,
 )
-from .narrative import builtin_claims, narrative_rule
-from .pipetext import PipeTextBuilder, page_lines, protect, text_to_source, to_pipe_text
-from .plugin_types import (
-    CorpusRule,
-    NormalizeContext,
-    Normalizer,
-    Reader,
-    ReadOptions,
-    Rule,
-    Source,
-    Writer,
-    WriterOption,
-)
-from .schema import SCHEMA_ID
-from .serialize import report_dict
-from .suspects import Repair, Suspicion, find_suspects
-from .tidy import (
+from gongkai.outputs.schema import SCHEMA_ID
+from gongkai.outputs.serialize import report_dict
+from gongkai.outputs.tidy import (
     COLUMNS,
     CsvRows,
     Grid,
@@ -95,9 +96,20 @@ from .tidy import (
     tidy_csv,
     tidy_rows,
 )
-from .validate import Equation, enabled_equations, format_value, identity_rule, same_number
-from .variants import AddRow, VariantPlugin, builtin_layouts, extend_layout, load_variant_resource
-from .writer_options import choice, flag
+from gongkai.outputs.writer_options import choice, flag
+from gongkai.read.decode import decode, looks_binary
+from gongkai.read.grid import GridCell, add_table, grid_lines, join_lines
+from gongkai.read.pipetext import PipeTextBuilder, page_lines, protect, text_to_source, to_pipe_text
+from gongkai.validate.corpus import CorpusFinding, Place, series, where
+from gongkai.validate.narrative import builtin_claims, narrative_rule
+from gongkai.validate.suspects import Repair, Suspicion, find_suspects
+from gongkai.validate.validator import (
+    Equation,
+    enabled_equations,
+    format_value,
+    identity_rule,
+    same_number,
+)
 
 __all__ = [
     "COLUMNS",

@@ -2,7 +2,7 @@
 
 Fixtures (see docs/plugins.md, "Testing a plugin"):
 
-* ``gongkai_engine`` — a fresh :class:`gongkai.engine.Engine` with the installed plugins;
+* ``gongkai_engine`` — a fresh :class:`gongkai.engine.manager.Engine` with the installed plugins;
 * ``gongkai_engine_factory`` — ``factory(plugins=[mod], variants=[path])``: an engine with
   gongkai's built-in plugins and only the given ones (other installed plugins cannot interfere),
   strict, so a plugin's mistake fails the test instead of warning;
@@ -27,8 +27,8 @@ from typing import Any
 import attrs
 import pytest
 
-from .engine import Engine
-from .model import Report
+from gongkai.engine.manager import Engine
+from gongkai.model import Report
 
 UPDATE_ENV = "GONGKAI_UPDATE_GOLDEN"
 
@@ -88,7 +88,7 @@ def convert_with(
     **options: Any,
 ) -> Report:
     """Convert a path or a report's text with :func:`make_engine` (or the engine given)."""
-    from .pipeline import convert
+    from gongkai.pipeline import convert
 
     engine = engine or make_engine(plugins, variants=variants)
     return convert(source, engine=engine, **options)
@@ -122,7 +122,7 @@ def gongkai_convert() -> Callable[..., Report]:
 @pytest.fixture
 def gongkai_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     """Run the ``gongkai`` command in-process: ``run("plugins", "--json")`` → CliResult."""
-    from .cli import main
+    from gongkai.cli.main import main
 
     def run(*args: str | os.PathLike) -> CliResult:
         capsys.readouterr()  # start from nothing

@@ -8,7 +8,7 @@ it is pure Python over pdfminer.six, MIT-licensed and actively maintained.
 What a document becomes:
 
 * a ruled table of two or more columns: its cells, merged ones spanning the grid positions
-  they cover, written as the HTML reader writes a ``<table>`` (gongkai.grid); a cell's
+  they cover, written as the HTML reader writes a ``<table>`` (gongkai.read.grid); a cell's
   lines joined (Chinese without a space); a table that goes on at the top of the next page
   (the same columns, or some of them) joined to its first part, header rows it repeats
   dropped, and a merged label cell the page break cut in two put back together;

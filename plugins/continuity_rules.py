@@ -1,7 +1,7 @@
 """Year-to-year continuity: what an agency carries forward one year it carries over the next.
 
 ``requests.continuity`` groups the reports of a run by agency and year
-(:func:`gongkai.corpus.series`) and, for each two consecutive years of one agency, compares
+(:func:`gongkai.validate.corpus.series`) and, for each two consecutive years of one agency, compares
 table three's 四、结转下年度继续办理 (``carried_forward``) of the first with 二、上年结转
 (``carried_over``) of the second, column by column. A placeholder counts as 0; a cell without a
 value is not compared. One finding per pair of reports, at the later report's line, naming

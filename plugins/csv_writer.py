@@ -3,8 +3,8 @@
 * tidy (default): one row per cell, ``report_id,table,row,column,value,unit,raw,status,line``;
   with ``-O csvw=true`` a CSVW ``csv-metadata.json`` describing it is written beside the file.
 * ``-O wide=true``: each table as a grid a person opens in a spreadsheet — rows and columns in
-  template order, Chinese labels from gongkai.codes, numbers as numbers, and text cells that a
-  spreadsheet would run as a formula (``= + - @``) neutralised with a leading ``'``.
+  template order, Chinese labels from gongkai.layouts.codes, numbers as numbers, and text cells that
+  a spreadsheet would run as a formula (``= + - @``) neutralised with a leading ``'``.
 
 See docs/outputs.md.
 """

@@ -1,7 +1,7 @@
 """The 勾稽关系: identities the numbers of tables three and four must satisfy.
 
-Each rule states its identity as equations between cells (``gongkai.validate.Equation``), one
-per column or row it applies to; the validate stage checks them and uses them to restore cells
+Each rule states its identity as equations between cells (``gongkai.validate.validator.Equation``),
+one per column or row it applies to; the validate stage checks them and uses them to restore cells
 the source left empty when an identity determines them. An equation is made only when the
 table has every cell it names, so the 2019 single (六) row and the 2021 three (六) rows are both
 served by what the table actually has.

@@ -4,7 +4,7 @@ Reports reach users as Markdown made from PDFs or scans: tables as pipe tables (
 per row, or a table split into several with made-up headers), separator rows ``|---|``,
 ``#`` headings, and between the tables lines of PDF text the converter did not recognise as
 table (``行政许可 0``, broken labels, ``— 4 —`` page numbers). Pipe rows keep their cells;
-every other line is classified as PDF text is (gongkai.pipetext).
+every other line is classified as PDF text is (gongkai.read.pipetext).
 """
 
 from __future__ import annotations

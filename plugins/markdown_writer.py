@@ -1,9 +1,9 @@
 """Markdown output: the report re-rendered for reading and checking against the source.
 
 Metadata first, then the sections with their text, each statistical table as GFM tables inside
-the section whose lines hold it (rows and columns in template order, labels from gongkai.codes,
-values as the source wrote them), and the diagnostics at the end. See docs/outputs.md for the
-marks used in cells (``(空)``, ``(缺)``, ``(推算 …)``).
+the section whose lines hold it (rows and columns in template order, labels from
+gongkai.layouts.codes, values as the source wrote them), and the diagnostics at the end. See
+docs/outputs.md for the marks used in cells (``(空)``, ``(缺)``, ``(推算 …)``).
 """
 
 from __future__ import annotations

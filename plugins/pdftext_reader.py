@@ -2,7 +2,7 @@
 
 The text has no cell separators: a table row is one line with its numbers at the end, header
 words and long labels are broken over lines, and page numbers stand between rows. The lines
-are classified and turned into pipe text by gongkai.pipetext; the interpreter
+are classified and turned into pipe text by gongkai.read.pipetext; the interpreter
 then reads the broken labels against the layouts' vocabulary.
 """
 
@@ -56,7 +56,7 @@ def _ends_in_numbers(line: bytes) -> bool:
     while n and _NUMBER.fullmatch(words[n - 1]):
         n -= 1
     # A label with digits run into it (``…数量1 0 00 001``) or a number with a leading zero is
-    # a row written together (gongkai.together), read by the text reader, not a page's row.
+    # a row written together (gongkai.parse.together), read by the text reader, not a page's row.
     if n and (words[n - 1][-1:].isdigit() or any(
             w[:1] == b"0" and w[1:2].isdigit() for w in words[n:])):
         return False

@@ -6,7 +6,7 @@
 * one ``qb:DataSet`` per table kind and template (``dataset/requests/2021``), shared by every
   report: a report's file and a corpus's dataset graph name the same data sets, so graphs of
   many reports merge into one cube; one ``qb:Observation`` per cell that has a value;
-* SKOS code lists generated from gongkai.codes: a concept per code and per group
+* SKOS code lists generated from gongkai.layouts.codes: a concept per code and per group
   (``withheld``…) with ``skos:broader``/``narrower``, each with its own label in Chinese and
   English and its code as ``skos:notation``; the units as concepts matched to QUDT;
 * the report described with ``dcterms`` (title, publisher, year, dates, language, source,
@@ -153,8 +153,8 @@ class _Iris:
 
     def agency(self, metadata: Metadata) -> Any:
         # The one place the agency's IRI is made: from the normalised agency key
-        # (gongkai.agency: 淮安市洪泽区人民政府 and 洪泽区人民政府 are one agency), else — a name
-        # that does not say which agency it is — from a hash of the name as written.
+        # (gongkai.interpret.agency: 淮安市洪泽区人民政府 and 洪泽区人民政府 are one agency), else —
+        # a name that does not say which agency it is — from a hash of the name as written.
         key = agency_key(metadata.agency)
         return self.U(f"{self.base}agency/{hashed(key or metadata.agency)}")
 

@@ -2,8 +2,8 @@
 
 ``requests.suspect-cell`` and ``review_litigation.suspect-cell`` run after the identity rules,
 on the equations of those that are enabled (a third party's too), and only when one broke; the
-search is :func:`gongkai.suspects.find_suspects`. Outside the validate stage their ``check``
-uses the identity rules gongkai has on.
+search is :func:`gongkai.validate.suspects.find_suspects`. Outside the validate stage their
+``check`` uses the identity rules gongkai has on.
 """
 
 from __future__ import annotations

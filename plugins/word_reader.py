@@ -7,7 +7,7 @@ as its XML, in document order, because what a report needs is below python-docx'
 * a paragraph is a line, its automatic numbering (``一、``, ``（一）``, ``1.`` from the
   document's numbering definitions) written in front of it as Word shows it;
 * a table is a grid: ``gridSpan`` spans columns, ``vMerge`` rows (``gridBefore`` skips
-  positions), written as the HTML reader writes a ``<table>`` (gongkai.grid); a
+  positions), written as the HTML reader writes a ``<table>`` (gongkai.read.grid); a
   cell's paragraphs are joined (Chinese without a space).
 
 A cell's ``line`` is the number of its block in the document: paragraphs and table rows

@@ -26,7 +26,7 @@ def seed_reports():
 
 def run_check(capsys, *args: str) -> tuple[int, str, str]:
     """``gongkai check ARGS`` in this process: its exit status, standard output and error."""
-    from gongkai.cli import main
+    from gongkai.cli.main import main
 
     status = main(["check", *args])
     out, err = capsys.readouterr()

@@ -55,7 +55,7 @@ def fake_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Dists
 #: A well-behaved plugin module: one writer.
 GOOD_WRITER = '''
     from gongkai import hookimpl
-    from gongkai.plugin_types import Writer
+    from gongkai.engine.plugin_types import Writer
 
     def write(report, stream, options):
         stream.write(report.metadata.report_id + "\\n")

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from gongkai.codes import load_codes
-from gongkai.engine import default_engine
-from gongkai.layout import Layout
+from gongkai.engine.manager import default_engine
+from gongkai.layouts.codes import load_codes
+from gongkai.layouts.layout import Layout
 
 TEMPLATES = ("2019", "2021")
 SCRIPTS = ("simplified", "traditional")

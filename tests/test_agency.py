@@ -1,4 +1,5 @@
-"""gongkai.agency: the agency key (names from the samples and seeds) and the credit code."""
+"""gongkai.interpret.agency: the agency key (names from the samples and seeds) and the credit
+code."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongkai.agency import agency_key, find_credit_code, valid_credit_code
+from gongkai.interpret.agency import agency_key, find_credit_code, valid_credit_code
 from gongkai.pipeline import convert_file, convert_text
 
 from conftest import FIXTURES, seed_path

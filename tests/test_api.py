@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 import gongkai
-from gongkai.engine import Engine
+from gongkai.engine.manager import Engine
 
 from conftest import seed_path
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gongkai
-from gongkai.codes import load_codes
+from gongkai.layouts.codes import load_codes
 
 from conftest import seed_path
 

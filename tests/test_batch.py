@@ -1,4 +1,5 @@
-"""Batch conversion: `gongkai convert DIR_OR_GLOB... -o OUTDIR` and gongkai.batch.convert_many.
+"""Batch conversion: `gongkai convert DIR_OR_GLOB... -o OUTDIR` and
+gongkai.batch.runner.convert_many.
 
 Discovery, safe and distinct output names, failures that do not stop the run, the summary and
 exit status, resume and --force, Ctrl-C, a worker that dies, and the Python iterator. The
@@ -16,15 +17,15 @@ from pathlib import Path
 import pytest
 
 import gongkai
-from gongkai import batch
-from gongkai.batch import Result, convert_many
-from gongkai.cli import main
-from gongkai.engine import Engine
+from gongkai.batch import runner as batch
+from gongkai.batch.progress import ProgressBar, wants_progress
+from gongkai.batch.runner import Result, convert_many
+from gongkai.cli.main import main
+from gongkai.engine.hookspecs import hookimpl
+from gongkai.engine.manager import Engine
+from gongkai.engine.plugin_types import Reader, Source
 from gongkai.errors import GongkaiError, InputError
-from gongkai.hookspecs import hookimpl
 from gongkai.naming import Input, find_reports, output_names, safe_part
-from gongkai.plugin_types import Reader, Source
-from gongkai.progress import ProgressBar, wants_progress
 
 from conftest import SEEDS, seed_path
 
@@ -39,7 +40,7 @@ def corpus_of(root: Path, names: dict[str, Path | bytes]) -> Path:
 
 
 def tree(root: Path) -> list[str]:
-    """The files under root, less the resume manifest (gongkai.resume)."""
+    """The files under root, less the resume manifest (gongkai.batch.resume)."""
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
                   if p.is_file() and p.name != ".gongkai-manifest.jsonl")
 

@@ -1,4 +1,4 @@
-"""The line walker (gongkai.fastparse) gives exactly the blocks the Lark grammar gives.
+"""The line walker (gongkai.parse.fastparse) gives exactly the blocks the Lark grammar gives.
 
 It is the corpus hot path, so it must never differ from ``grammars/report.lark``: wherever it
 returns blocks they equal Lark's, and anything it is unsure of goes to Lark.
@@ -13,11 +13,11 @@ from fuzzing import fuzz_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongkai.engine import default_engine
+from gongkai.engine.manager import default_engine
 from gongkai.errors import ReportSyntaxError
-from gongkai.fastparse import RULES_FINGERPRINT, lexers, parse_lines, rules_fingerprint
-from gongkai.normalize import normalize
-from gongkai.parse import parse, parse_with_grammar, parser
+from gongkai.normalize.normalizers import normalize
+from gongkai.parse.fastparse import RULES_FINGERPRINT, lexers, parse_lines, rules_fingerprint
+from gongkai.parse.grammar import parse, parse_with_grammar, parser
 from gongkai.pipeline import read
 
 from conftest import SEEDS
@@ -41,7 +41,7 @@ def lark_blocks(text: str):
 
 def test_the_fast_path_is_on_for_this_grammar():
     assert rules_fingerprint(parser()) == RULES_FINGERPRINT, (
-        "the grammar's rules changed: gongkai.fastparse stands aside (slow but correct). "
+        "the grammar's rules changed: gongkai.parse.fastparse stands aside (slow but correct). "
         "Check that its walk still matches the rules, then update RULES_FINGERPRINT."
     )
     assert lexers() is not None
@@ -113,7 +113,7 @@ def test_a_syntax_error_is_left_to_the_grammar_which_locates_it():
 
 
 def test_remembered_row_lines_stay_bounded(monkeypatch):
-    from gongkai import fastparse
+    from gongkai.parse import fastparse
 
     monkeypatch.setattr(fastparse, "_SHAPES_KEPT", 50)
     text = "".join(f"规章{i} | {i} |\n" for i in range(200)) + "x" * 500 + " | 1 |\n"
@@ -130,7 +130,7 @@ def test_the_lexers_kept_in_the_cache_are_the_grammars(tmp_path, monkeypatch):
     # and a text still parses to Lark's blocks with lexers read back from a fresh cache.
     import json
 
-    from gongkai import fastparse
+    from gongkai.parse import fastparse
 
     assert {state: (p.pattern, p.flags) for state, p in lexers().items()} == (
         fastparse._lexer_patterns())

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from gongkai import cache
+from gongkai.engine import cache
 
 
 def test_built_once_then_read_back(tmp_path, monkeypatch):
@@ -64,11 +64,12 @@ def test_a_planted_pickle_is_never_loaded(tmp_path):
 
     import lark
 
-    from gongkai.parse import grammar_text
+    from gongkai.parse.grammar import grammar_text
 
     store = tmp_path / "cache"
     env = {**os.environ, "GONGKAI_CACHE_DIR": str(store)}
-    code = ("from gongkai.parse import parse_with_grammar; from gongkai.fastparse import lexers;"
+    code = ("from gongkai.parse.grammar import parse_with_grammar; "
+            "from gongkai.parse.fastparse import lexers;"
             " lexers(); parse_with_grammar('一、概述\\n|a|\\n')")
     subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True)
     entries = list(store.iterdir())
@@ -127,7 +128,7 @@ def test_malformed_lexer_entry_does_not_break_later_runs(tmp_path):
 
 
 def _valid_now(entry) -> bool:
-    from gongkai.fastparse import _valid_patterns
+    from gongkai.parse.fastparse import _valid_patterns
 
     return _valid_patterns(json.loads(entry.read_text(encoding="utf-8"))["value"])
 

@@ -6,7 +6,7 @@ import json
 
 from test_rules import edit
 
-from gongkai.cli import main
+from gongkai.cli.main import main
 
 from conftest import SEEDS, run_check, seed_path
 

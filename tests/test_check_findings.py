@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_continuity import CARRY_TWO, FORWARD, OVER, write
 
-from gongkai.findings import COLUMNS
+from gongkai.validate.findings import COLUMNS
 
 from conftest import FIXTURES, run_check
 

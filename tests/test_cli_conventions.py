@@ -13,8 +13,8 @@ import sys
 import pytest
 
 import gongkai
-from gongkai.cli import main
-from gongkai.tidy import COLUMNS, DATASET_COLUMNS, tidy_rows
+from gongkai.cli.main import main
+from gongkai.outputs.tidy import COLUMNS, DATASET_COLUMNS, tidy_rows
 
 from conftest import SEEDS, seed_path
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import gongkai
-from gongkai.cli import main
+from gongkai.cli.main import main
 
 from conftest import seed_path
 

@@ -9,11 +9,11 @@ import pytest
 
 import gongkai
 from gongkai.config import Config
-from gongkai.corpus import check_corpus, series
-from gongkai.engine import Engine, default_engine
+from gongkai.engine.manager import Engine, default_engine
+from gongkai.engine.plugin_types import CorpusRule
 from gongkai.model import Severity, cell_ref
 from gongkai.pipeline import convert_file
-from gongkai.plugin_types import CorpusRule
+from gongkai.validate.corpus import check_corpus, series
 
 from conftest import FIXTURES, seed_path
 
@@ -117,7 +117,7 @@ class ThirdParty:
 
     @staticmethod
     def count(reports):
-        from gongkai.corpus import CorpusFinding
+        from gongkai.validate.corpus import CorpusFinding
         yield CorpusFinding(severity=Severity.INFO, code="", message=f"{len(reports)} reports",
                             places=())
 

@@ -10,9 +10,9 @@ from csvw import CSVW
 from frictionless import validate
 
 import gongkai
-from gongkai.cli import main
-from gongkai.codes import load_codes
-from gongkai.datapackage import table_schema
+from gongkai.cli.main import main
+from gongkai.layouts.codes import load_codes
+from gongkai.outputs.datapackage import table_schema
 
 from conftest import SEEDS, seed_path
 

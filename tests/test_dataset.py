@@ -15,10 +15,10 @@ import attrs
 import pytest
 
 import gongkai
-from gongkai import batch
-from gongkai.cli import main
-from gongkai.dataset import csv_file_chunk, dataset_format, jsonl_chunk, report_chunk
-from gongkai.tidy import COLUMNS, DATASET_COLUMNS, tidy_rows
+from gongkai.batch import runner as batch
+from gongkai.cli.main import main
+from gongkai.outputs.dataset import csv_file_chunk, dataset_format, jsonl_chunk, report_chunk
+from gongkai.outputs.tidy import COLUMNS, DATASET_COLUMNS, tidy_rows
 
 from conftest import SEEDS
 

@@ -20,11 +20,13 @@ import attrs
 import pytest
 
 import gongkai
-from gongkai import hookspecs, model, plugin_types, variants
-from gongkai.cli import build_parser
-from gongkai.codes import load_codes
-from gongkai.engine import Engine
-from gongkai.layout import ExtraRow, Layout, RowLayout
+from gongkai import model
+from gongkai.cli.main import build_parser
+from gongkai.engine import hookspecs, plugin_types
+from gongkai.engine.manager import Engine
+from gongkai.layouts import variants
+from gongkai.layouts.codes import load_codes
+from gongkai.layouts.layout import ExtraRow, Layout, RowLayout
 from gongkai.testing import UPDATE_ENV
 
 from conftest import FIXTURES
@@ -382,7 +384,7 @@ def test_every_block_is_fenced_as_what_it_is(page):
         if block.lang == "json":
             json.loads(block.code.replace("...", "0").replace('"0"', '"..."'))
         elif block.lang == "toml":
-            from gongkai.tomlcompat import tomllib
+            from gongkai.layouts.tomlcompat import tomllib
 
             tomllib.loads(block.code)
 
@@ -394,7 +396,7 @@ def test_the_dask_recipe_gives_the_cells_of_the_dataset(tmp_path, monkeypatch):
     run_page(DOCS / "python.md", tmp_path, monkeypatch)
     assert (tmp_path / "cells").is_dir()
     recipe = pd.read_parquet(tmp_path / "cells")
-    from gongkai.cli import main
+    from gongkai.cli.main import main
 
     assert main(["convert", "crawl/", "--dataset", "dataset.parquet", "-q", "-j", "1"]) == 0
     dataset = pd.read_parquet(tmp_path / "dataset.parquet")
@@ -410,7 +412,7 @@ def test_the_dask_recipe_gives_the_cells_of_the_dataset(tmp_path, monkeypatch):
 
 
 def test_the_readme_first_command_shows_numbers_and_findings(monkeypatch, capsys):
-    from gongkai.cli import main
+    from gongkai.cli.main import main
 
     readme = blocks(ROOT / "README.md")
     first = next(b for b in readme if b.lang == "sh")

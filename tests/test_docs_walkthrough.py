@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from plugin_dists import fake_site
 
-from gongkai.cli import main
-from gongkai.tomlcompat import tomllib
+from gongkai.cli.main import main
+from gongkai.layouts.tomlcompat import tomllib
 
 from conftest import FIXTURES
 

@@ -40,13 +40,13 @@ from fuzzing import examples, fuzz_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongkai.cli import main
-from gongkai.codes import load_codes
-from gongkai.engine import default_engine
+from gongkai.cli.main import main
+from gongkai.engine.manager import default_engine
 from gongkai.errors import GongkaiError, PluginError
+from gongkai.layouts.codes import load_codes
 from gongkai.model import Report, Status
+from gongkai.outputs.tidy import COLUMNS
 from gongkai.pipeline import convert_bytes, dumps
-from gongkai.tidy import COLUMNS
 
 from conftest import SEEDS
 

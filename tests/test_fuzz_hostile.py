@@ -28,10 +28,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import gongkai
-from gongkai.batch import convert_many
-from gongkai.engine import Engine
+from gongkai.batch.runner import convert_many
+from gongkai.engine.manager import Engine
+from gongkai.engine.plugin_types import Reader, ReadOptions, Writer
 from gongkai.errors import GongkaiError
-from gongkai.plugin_types import Reader, ReadOptions, Writer
 from gongkai.plugins import html_reader
 
 from conftest import seed_path

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import gongkai
-from gongkai.engine import Engine, default_engine
+from gongkai.engine.manager import Engine, default_engine
 from gongkai.testing import check_golden
 
 from conftest import FIXTURES, GOLDEN

@@ -8,7 +8,7 @@ import lark
 import pytest
 
 from gongkai.errors import ReportSyntaxError
-from gongkai.parse import TableBlock, grammar_text, parse, parser
+from gongkai.parse.grammar import TableBlock, grammar_text, parse, parser
 
 
 def kinds(block: TableBlock) -> list[list[str]]:

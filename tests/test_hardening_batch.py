@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import batch, guard
-from gongkai.cli import main
-from gongkai.engine import Engine
+from gongkai.batch import runner as batch
+from gongkai.cli.main import main
+from gongkai.engine import guard
+from gongkai.engine.manager import Engine
 from gongkai.errors import InputError, PluginError
 from gongkai.pipeline import convert_file
 

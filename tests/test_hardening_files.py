@@ -26,9 +26,9 @@ from fuzzing import fuzz_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongkai.cli import main
+from gongkai.cli.main import main
 from gongkai.errors import OutputError
-from gongkai.output import atomic_writer, check_not_input
+from gongkai.outputs.atomic import atomic_writer, check_not_input
 
 from conftest import seed_path
 
@@ -37,7 +37,7 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def listing(directory: Path) -> list[str]:
-    """The files of a directory, less a batch's resume record (gongkai.resume)."""
+    """The files of a directory, less a batch's resume record (gongkai.batch.resume)."""
     return sorted(p.name for p in directory.iterdir() if p.name != ".gongkai-manifest.jsonl")
 
 
@@ -333,7 +333,7 @@ ODD_FILE_NAMES = ["-rf.txt", "--output=x.txt", "..txt", "... .txt", "a b.txt", "
 
 @pytest.mark.skipif(sys.platform == "win32", reason="these names are POSIX file names")
 def test_a_batch_of_odd_file_names_writes_only_inside_the_output_directory(tmp_path):
-    batch = importlib.import_module("gongkai.batch")
+    batch = importlib.import_module("gongkai.batch.runner")
     corpus = tmp_path / "corpus"
     (corpus / "sub" / "..x").mkdir(parents=True)
     data = SEED.read_bytes()
@@ -355,7 +355,7 @@ def test_a_batch_of_odd_file_names_writes_only_inside_the_output_directory(tmp_p
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
 def test_a_symbolic_link_in_the_output_directory_does_not_lead_outside(tmp_path):
-    batch = importlib.import_module("gongkai.batch")
+    batch = importlib.import_module("gongkai.batch.runner")
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)
     shutil.copyfile(SEED, corpus / "sub" / "report.txt")
@@ -371,7 +371,7 @@ def test_a_symbolic_link_in_the_output_directory_does_not_lead_outside(tmp_path)
 
 
 def test_a_batch_never_writes_over_an_input_in_the_output_directory(tmp_path):
-    batch = importlib.import_module("gongkai.batch")
+    batch = importlib.import_module("gongkai.batch.runner")
     out = tmp_path / "out"
     out.mkdir()
     inside = out / "report.json"  # an input that is where its own output would go

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import gongkai
-from gongkai.cli import main
+from gongkai.cli.main import main
 from gongkai.errors import InputError
 
 from conftest import seed_path

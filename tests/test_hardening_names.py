@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from gongkai import batch
+from gongkai.batch import runner as batch
 from gongkai.display import printable, unicode_text
 from gongkai.errors import InputError
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import gongkai
-from gongkai.cli import main
-from gongkai.engine import Engine
+from gongkai.cli.main import main
+from gongkai.engine.manager import Engine
 from gongkai.errors import PluginError
 from gongkai.model import Report, Severity
 from gongkai.pipeline import convert_file, dumps
@@ -162,7 +162,7 @@ def _corpus(tmp_path: Path) -> tuple[Path, dict[str, bool]]:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_batch_survives_broken_plugins(engine, tmp_path, jobs):
-    batch = importlib.import_module("gongkai.batch")
+    batch = importlib.import_module("gongkai.batch.runner")
     corpus, expected = _corpus(tmp_path)
     out = tmp_path / "out"
     results = list(batch.convert_many(
@@ -182,13 +182,13 @@ def test_a_batch_survives_broken_plugins(engine, tmp_path, jobs):
             assert result.error.plugin in ("broken_reader", "broken_normalizer")
             assert result.error.plugin in result.error.message
             assert result.error.format().startswith(str(corpus / name))
-    # (less the resume record, gongkai.resume)
+    # (less the resume record, gongkai.batch.resume)
     written = sorted(p.name for p in out.iterdir() if p.name != ".gongkai-manifest.jsonl")
     assert written == ["a-good.json", "d-good.json", "g-good.json"]
 
 
 def test_the_batch_cli_lists_the_plugin_failures_and_writes_the_rest(plugins, tmp_path, capsys):
-    importlib.import_module("gongkai.batch")
+    importlib.import_module("gongkai.batch.runner")
     corpus, expected = _corpus(tmp_path)
     out = tmp_path / "out"
     code = main(["convert", str(corpus), "-o", str(out), "-q", "-j", "1",

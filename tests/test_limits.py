@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import gongkai
-from gongkai.cli import main
+from gongkai.cli.main import main
 from gongkai.errors import InputError, NotAReportError, UsageError
 from gongkai.model import Report
 from gongkai.pipeline import DEFAULT_MAX_BYTES, convert_bytes, convert_file, convert_text
@@ -95,7 +95,7 @@ def test_cli_max_bytes(tmp_path, capsys):
 
 
 def test_cli_max_bytes_applies_to_every_report_of_a_batch(tmp_path, capsys):
-    pytest.importorskip("gongkai.batch", reason="batch conversion (core/batch.py)")
+    pytest.importorskip("gongkai.batch.runner", reason="batch conversion (core/batch/runner.py)")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "small.txt").write_bytes(SEED.read_bytes())
@@ -118,7 +118,7 @@ def test_cli_rejects_a_nonsense_max_bytes(value, capsys):
 
 
 def test_cli_max_bytes_suffixes():
-    from gongkai.commands.convert import byte_count
+    from gongkai.cli.commands.convert import byte_count
 
     assert byte_count("100") == 100
     assert byte_count("2k") == 2048

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gongkai
-from gongkai.cli import main
+from gongkai.cli.main import main
 
 from conftest import FIXTURES, SEEDS
 from writer_samples import sample_report

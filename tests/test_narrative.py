@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.engine import Engine
+from gongkai.engine.manager import Engine
 from gongkai.errors import ConfigError
+from gongkai.layouts.variants import variant_from_toml
 from gongkai.model import Report, cell_ref
-from gongkai.narrative import builtin_claims, claims_from_data, statements
 from gongkai.pipeline import convert_bytes, convert_file
-from gongkai.variants import variant_from_toml
+from gongkai.validate.narrative import builtin_claims, claims_from_data, statements
 
 from conftest import FIXTURES, seed_path
 

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_output_safety import check_tidy_csv, hostile_report
 
-from gongkai import dataset
+from gongkai.outputs import dataset
+from gongkai.outputs.tidy import exact_row, formula_safe, tidy_rows, unquote_formula
 from gongkai.pipeline import dumps
-from gongkai.tidy import exact_row, formula_safe, tidy_rows, unquote_formula
 
 
 def _read(text: str) -> list[list[str]]:

@@ -29,7 +29,7 @@ from fuzzing import fuzz_settings
 from hypothesis import Phase, given
 from hypothesis import strategies as st
 
-from gongkai.engine import default_engine
+from gongkai.engine.manager import default_engine
 from gongkai.errors import UsageError
 from gongkai.model import Diagnostic, Report, Severity, Status
 from gongkai.pipeline import convert_file, dumps
@@ -225,11 +225,11 @@ def check_tidy_csv(report: Report) -> None:
     """The tidy CSV (and a dataset's) reads back exactly, whatever the texts hold: each row
     whole, no text a spreadsheet would run as a formula, and the exact texts recovered by
     undoing the documented quote (docs/guarantees.md)."""
-    from gongkai.tidy import COLUMNS, exact_row, tidy_rows
+    from gongkai.outputs.tidy import COLUMNS, exact_row, tidy_rows
 
     exact = [list(r) for r in tidy_rows(report)]
     for written in (_read_csv(dumps(report, "csv"))[1:],
-                    _read_csv(importlib.import_module("gongkai.dataset").csv_chunk(
+                    _read_csv(importlib.import_module("gongkai.outputs.dataset").csv_chunk(
                         tidy_rows(report)))):
         assert len(written) == len(exact)
         for row in written:

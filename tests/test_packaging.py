@@ -51,7 +51,7 @@ def test_wheel_installs_no_bare_core_or_plugins(wheel):
 def test_wheel_declares_entry_points(wheel):
     (ep,) = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
     text = wheel.read(ep).decode()
-    assert "gongkai = gongkai.cli:main" in text
+    assert "gongkai = gongkai.cli.main:main" in text
     assert "[gongkai]" in text and "template_2021 = gongkai.plugins.template_2021" in text
 
 
@@ -97,7 +97,7 @@ def test_wheel_holds_every_file_of_the_source_tree(wheel):
 
 
 def test_every_source_folder_is_a_listed_package():
-    from gongkai.tomlcompat import tomllib
+    from gongkai.layouts.tomlcompat import tomllib
 
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
                  ["tool"]["setuptools"]["packages"])
@@ -112,7 +112,7 @@ def test_every_source_folder_is_a_listed_package():
 
 def test_version_is_the_distribution_version():
     import gongkai
-    from gongkai.tomlcompat import tomllib
+    from gongkai.layouts.tomlcompat import tomllib
 
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
     assert gongkai.__version__ == metadata.version("gongkai") == declared

@@ -10,8 +10,8 @@ import math
 import pytest
 
 import gongkai
-from gongkai.cli import main
-from gongkai.tidy import DATASET_COLUMNS
+from gongkai.cli.main import main
+from gongkai.outputs.tidy import DATASET_COLUMNS
 
 from conftest import SEEDS
 
@@ -89,7 +89,7 @@ def test_to_pandas_gives_typed_columns():
 
 def test_to_pandas_without_pyarrow_gives_the_same_frame(monkeypatch):
     pd = pytest.importorskip("pandas")
-    from gongkai import parquet
+    from gongkai.outputs import parquet
 
     report = gongkai.convert(SEEDS[1])
     with_arrow = gongkai.to_pandas(report)
@@ -108,7 +108,7 @@ def test_to_pandas_without_pyarrow_gives_the_same_frame(monkeypatch):
 
 
 def test_without_pyarrow_parquet_is_a_clear_error(monkeypatch, tmp_path, capsys):
-    from gongkai import parquet
+    from gongkai.outputs import parquet
 
     def no_pyarrow():
         raise gongkai.UsageError("Parquet needs pyarrow: pip install 'gongkai[parquet]'")

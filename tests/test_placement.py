@@ -1,9 +1,10 @@
-"""gongkai.placement on small tables: the identities place values, or nothing is guessed."""
+"""gongkai.interpret.placement on small tables: the identities place values, or nothing is
+guessed."""
 
 from __future__ import annotations
 
-from gongkai import placement
-from gongkai.placement import OpenRow, place
+from gongkai.interpret import placement
+from gongkai.interpret.placement import OpenRow, place
 
 COLUMNS = ("a", "b", "total")
 #: Two rows and their sum: every column of r1 + r2 = sum; every row a + b = total.

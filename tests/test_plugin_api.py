@@ -13,8 +13,8 @@ import pytest
 
 import gongkai
 import gongkai.plugin
-from gongkai import hookspecs
-from gongkai.engine import Engine
+from gongkai.engine import hookspecs
+from gongkai.engine.manager import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -175,7 +175,7 @@ def test_a_failing_plugin_does_not_stop_the_others_hooks():
         def gongkai_add_writers(self, register):
             raise RuntimeError("boom")
 
-    with pytest.warns(gongkai.engine.PluginWarning, match="raised RuntimeError: boom"):
+    with pytest.warns(gongkai.engine.manager.PluginWarning, match="raised RuntimeError: boom"):
         engine = Engine([Broken(), _writers("fine", calls)], autoload=False)
     assert [c.name for c in engine.writers()] == ["fine"]
     assert "Broken" not in engine.info

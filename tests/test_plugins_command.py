@@ -8,9 +8,9 @@ import textwrap
 import pytest
 from plugin_dists import GOOD_WRITER, fake_site
 
-from gongkai.cli import main
-from gongkai.commands.plugins import listing
-from gongkai.engine import KINDS, Engine
+from gongkai.cli.commands.plugins import listing
+from gongkai.cli.main import main
+from gongkai.engine.manager import KINDS, Engine
 
 from conftest import FIXTURES
 

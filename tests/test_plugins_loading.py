@@ -12,9 +12,9 @@ from plugin_dists import GOOD_WRITER, fake_site
 
 import gongkai
 from gongkai import PluginError, hookimpl
-from gongkai.cli import main
-from gongkai.engine import Engine, PluginWarning, builtin_plugin_names
-from gongkai.plugin_types import Writer
+from gongkai.cli.main import main
+from gongkai.engine.manager import Engine, PluginWarning, builtin_plugin_names
+from gongkai.engine.plugin_types import Writer
 
 from conftest import seed_path
 
@@ -236,7 +236,7 @@ def test_registering_the_wrong_type_is_caught():
 
 
 def test_a_layout_with_unknown_codes_is_caught():
-    from gongkai.layout import Layout, RowLayout
+    from gongkai.layouts.layout import Layout, RowLayout
 
     bad = Layout(name="bad", table="proactive", template="2019",
                  rows=(RowLayout("no_such_row", ("new_made",)),))
@@ -293,7 +293,7 @@ def test_cli_strict_plugins_turns_the_warning_into_an_error(dists, capsys):
 
 
 def test_the_default_engine_is_what_gongkai_convert_uses():
-    from gongkai.engine import default_engine
+    from gongkai.engine.manager import default_engine
 
     assert default_engine() is default_engine()
     report = gongkai.convert(seed_path("000"))

@@ -8,7 +8,7 @@ import pytest
 from plugin_dists import GOOD_WRITER, fake_site
 
 from gongkai import PluginError, hookimpl
-from gongkai.engine import PluginWarning
+from gongkai.engine.manager import PluginWarning
 from gongkai.testing import check_golden, make_engine
 
 from conftest import seed_path

@@ -15,8 +15,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 
 import gongkai
-from gongkai.cli import main
-from gongkai.codes import load_codes
+from gongkai.cli.main import main
+from gongkai.layouts.codes import load_codes
 from gongkai.plugins.rdf_writer import DEFAULT_BASE
 
 from conftest import FIXTURES, SEEDS, seed_path

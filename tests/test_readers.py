@@ -14,11 +14,11 @@ import pytest
 
 import gongkai
 from gongkai import Status
-from gongkai.engine import default_engine
+from gongkai.engine.manager import default_engine
+from gongkai.engine.plugin_types import ReadOptions
 from gongkai.errors import InputError, UsageError
-from gongkai.pipetext import FRAGMENT, HEADING, PAGE, PROSE, ROW, classify
-from gongkai.plugin_types import ReadOptions
 from gongkai.plugins import html_reader, markdown_reader, pdftext_reader
+from gongkai.read.pipetext import FRAGMENT, HEADING, PAGE, PROSE, ROW, classify
 
 from conftest import FIXTURES, seed_path
 

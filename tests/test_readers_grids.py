@@ -11,7 +11,7 @@ from fuzzing import fuzz_settings
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from gongkai.plugin_types import ReadOptions
+from gongkai.engine.plugin_types import ReadOptions
 from gongkai.plugins import html_reader
 
 Cell = tuple[int, int, str, int, int]  # row, column, text, rowspan, colspan

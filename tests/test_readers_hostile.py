@@ -15,7 +15,7 @@ import pytest
 from hostile_pdf import content_pdf, rectangles, text_runs
 
 import gongkai
-from gongkai.engine import default_engine
+from gongkai.engine.manager import default_engine
 from gongkai.errors import InputError
 from gongkai.pipeline import read
 
@@ -100,7 +100,8 @@ def test_more_cells_than_the_limit_is_a_clear_error(monkeypatch):
 
 
 def test_bare_cells_count_towards_the_limit(monkeypatch):
-    """Cells without bars get theirs back before parsing (gongkai.tabulate): they count too."""
+    """Cells without bars get theirs back before parsing (gongkai.parse.tabulate): they count
+    too."""
     from gongkai import pipeline
 
     monkeypatch.setattr(pipeline, "MAX_CELLS", 500)

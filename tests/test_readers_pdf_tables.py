@@ -15,8 +15,8 @@ import pytest
 
 import gongkai
 from gongkai.errors import InputError
-from gongkai.grid import GridCell, grid_lines
 from gongkai.model import Severity, Status
+from gongkai.read.grid import GridCell, grid_lines
 
 from conftest import FIXTURES, GOLDEN
 

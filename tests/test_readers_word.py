@@ -62,7 +62,7 @@ def test_merged_cells_become_the_html_grid():
     table.cell(2, 0).text, table.cell(2, 2).text = "行", "3"
     out = io.BytesIO()
     document.save(out)
-    source = word_reader.read(out.getvalue(), gongkai.plugin_types.ReadOptions())
+    source = word_reader.read(out.getvalue(), gongkai.engine.plugin_types.ReadOptions())
     assert source.text.splitlines() == ["分组 | 两列 ||", "1 | 2 ||", "行 |  | 3 |"]
 
 
@@ -85,7 +85,7 @@ def test_numbered_headings_of_a_real_numbering_part():
         document.add_paragraph(text, style="List Number")
     out = io.BytesIO()
     document.save(out)
-    text = word_reader.read(out.getvalue(), gongkai.plugin_types.ReadOptions()).text
+    text = word_reader.read(out.getvalue(), gongkai.engine.plugin_types.ReadOptions()).text
     assert text.splitlines() == ["1.总体情况", "2.主动公开政府信息情况"]
 
 
@@ -179,5 +179,5 @@ def test_grid_before_skips_positions():
         {"{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val": "1"}))
     out = io.BytesIO()
     document.save(out)
-    source = word_reader.read(out.getvalue(), gongkai.plugin_types.ReadOptions())
+    source = word_reader.read(out.getvalue(), gongkai.engine.plugin_types.ReadOptions())
     assert source.text.splitlines() == ["甲 | 乙 | 丙 |", " | 1 | 2 |"]

@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gongkai
-from gongkai.batch import convert_many
-from gongkai.cli import main
+from gongkai.batch.runner import convert_many
+from gongkai.cli.main import main
 from gongkai.naming import Input, find_reports, id_of, report_ids
-from gongkai.tidy import DATASET_COLUMNS
+from gongkai.outputs.tidy import DATASET_COLUMNS
 
 from conftest import SEEDS
 

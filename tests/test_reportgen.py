@@ -10,7 +10,7 @@ import pytest
 import reportgen
 
 from gongkai import convert_text
-from gongkai.cli import main
+from gongkai.cli.main import main
 
 SEEDS = range(12)
 

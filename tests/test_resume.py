@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.cli import main
-from gongkai.output import remove_stale_temporaries
-from gongkai.resume import MANIFEST
+from gongkai.batch.resume import MANIFEST
+from gongkai.cli.main import main
+from gongkai.outputs.atomic import remove_stale_temporaries
 
 from conftest import SEEDS, TESTS, seed_path
 

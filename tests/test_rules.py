@@ -13,10 +13,10 @@ import pytest
 
 import gongkai
 from gongkai.config import Config
-from gongkai.engine import default_engine
+from gongkai.engine.manager import default_engine
 from gongkai.model import CellRef, Report, Severity, Status
 from gongkai.pipeline import convert_bytes
-from gongkai.validate import validate
+from gongkai.validate.validator import validate
 
 from conftest import seed_path
 

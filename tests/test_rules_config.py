@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_rules import convert, edit, findings
 
-from gongkai.cli import main
+from gongkai.cli.main import main
 from gongkai.config import Config, load_config
-from gongkai.engine import Engine
+from gongkai.engine.manager import Engine
 from gongkai.errors import ConfigError
 from gongkai.model import Severity
 from gongkai.pipeline import convert_bytes

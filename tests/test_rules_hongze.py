@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 import gongkai
-from gongkai.engine import default_engine
+from gongkai.engine.manager import default_engine
 from gongkai.model import Cell, CellRef, Metadata, Report, Status, Table
-from gongkai.validate import validate
+from gongkai.validate.validator import validate
 
 SAMPLE = Path(__file__).parent / "fixtures" / "samples" / "hongze-2023.pdf.txt"
 REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending", "total")

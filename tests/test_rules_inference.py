@@ -12,9 +12,9 @@ import pytest
 from test_rules import convert, edit, findings
 
 from gongkai.config import Config
-from gongkai.engine import default_engine
+from gongkai.engine.manager import default_engine
 from gongkai.model import CellRef, Severity, Status
-from gongkai.validate import Equation, infer, validate
+from gongkai.validate.validator import Equation, infer, validate
 
 
 def test_seed_001_total_row_is_restored_from_the_column_identity(seed_reports):

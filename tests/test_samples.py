@@ -627,7 +627,7 @@ def test_an_extra_regional_row_is_kept_with_its_own_code(gongkai_engine_factory)
     import attrs
 
     from gongkai import hookimpl
-    from gongkai.layout import ExtraRow, RowLayout
+    from gongkai.layouts.layout import ExtraRow, RowLayout
 
     engine = gongkai_engine_factory()
     (base,) = [c.item for c in engine.layouts() if c.name == "proactive-2019"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 import gongkai
-from gongkai.engine import default_engine
-from gongkai.parse import CellToken
+from gongkai.engine.manager import default_engine
+from gongkai.interpret.segment import segment, split_words
+from gongkai.parse.grammar import CellToken
 from gongkai.pipeline import interpreter
-from gongkai.segment import segment, split_words
 
 
 @pytest.fixture(scope="module")

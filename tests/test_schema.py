@@ -11,11 +11,11 @@ import jsonschema
 import pytest
 
 import gongkai
-from gongkai.cli import main
+from gongkai.cli.main import main
 from gongkai.model import SCHEMA_VERSION, Cell, Diagnostic, Metadata, Report, Section, Table
-from gongkai.schema import SCHEMA_ID, dumps_schema, report_schema, shipped_schema_text
-from gongkai.serialize import OMIT, json_fields
-from gongkai.tidy import COLUMNS
+from gongkai.outputs.schema import SCHEMA_ID, dumps_schema, report_schema, shipped_schema_text
+from gongkai.outputs.serialize import OMIT, json_fields
+from gongkai.outputs.tidy import COLUMNS
 
 from conftest import SEEDS
 

@@ -13,7 +13,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import gongkai
-from gongkai.schema import report_schema
+from gongkai.outputs.schema import report_schema
 
 from conftest import FIXTURES, SEEDS
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gongkai
-from gongkai.plugin_types import NormalizeContext
+from gongkai.engine.plugin_types import NormalizeContext
 from gongkai.plugins import traditional_script as ts
 from gongkai.plugins.width_folding import fold
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from gongkai import Status
-from gongkai.codes import load_codes
+from gongkai.layouts.codes import load_codes
 
 CELLS_PER_SEED = {"000": 198, "001": 200, "002": 198, "003": 198, "004": 198}
 

@@ -10,12 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gongkai.config import Config
-from gongkai.engine import default_engine
+from gongkai.engine.manager import default_engine
 from gongkai.model import Report, Status, Table, cell_ref
 from gongkai.pipeline import convert_bytes, convert_file, convert_text
 from gongkai.plugins.suspect_cells import RULES
-from gongkai.suspects import find_suspects
-from gongkai.validate import enabled_equations, validate
+from gongkai.validate.suspects import find_suspects
+from gongkai.validate.validator import enabled_equations, validate
 
 from conftest import FIXTURES, seed_path
 

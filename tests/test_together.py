@@ -14,8 +14,8 @@ import reportgen
 
 import gongkai
 from gongkai import Status
-from gongkai.together import MAX_SPLITS, Budget, detach, rule_split, splits
-from gongkai.values import parse_value
+from gongkai.interpret.values import parse_value
+from gongkai.parse.together import MAX_SPLITS, Budget, detach, rule_split, splits
 
 from conftest import FIXTURES, run_check
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gongkai.interpret.values import header_unit, parse_value
 from gongkai.model import Status
-from gongkai.values import header_unit, parse_value
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ import pytest
 
 import gongkai
 from gongkai import ConfigError, Status
-from gongkai.cli import main
-from gongkai.engine import Engine
-from gongkai.variants import (
+from gongkai.cli.main import main
+from gongkai.engine.manager import Engine
+from gongkai.layouts.variants import (
     AddRow,
     VariantPlugin,
     extend_layout,

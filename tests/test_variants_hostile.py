@@ -12,8 +12,13 @@ import pytest
 
 import gongkai
 from gongkai import ConfigError
-from gongkai.engine import Engine
-from gongkai.variants import MAX_EXTRA_ROWS, MAX_VARIANT_BYTES, load_variant, variant_from_toml
+from gongkai.engine.manager import Engine
+from gongkai.layouts.variants import (
+    MAX_EXTRA_ROWS,
+    MAX_VARIANT_BYTES,
+    load_variant,
+    variant_from_toml,
+)
 
 HEAD = '[variant]\nname = "v"\n'
 TABLE = ("二、主动公开政府信息情况\n"
@@ -35,7 +40,7 @@ def test_catastrophic_patterns_match_in_linear_time(tmp_path, pattern, cell):
     variant = tmp_path / "v.toml"
     variant.write_text(_patterns(pattern), "utf-8")
     engine = Engine(variants=[variant])
-    code = ("import gongkai, sys; from gongkai.engine import Engine; "
+    code = ("import gongkai, sys; from gongkai.engine.manager import Engine; "
             f"gongkai.convert_text({TABLE.format(cell=cell)!r}, "
             f"engine=Engine(variants=[{str(variant)!r}]))")
     # A generous bound on CPU time (seconds, where Python's re needs minutes): no timed
@@ -102,7 +107,7 @@ def test_many_extra_rows_within_the_limit_load():
 
 
 def test_the_cli_prints_a_bad_pattern_as_one_line(tmp_path, capsys):
-    from gongkai.cli import main
+    from gongkai.cli.main import main
 
     variant = tmp_path / "v.toml"
     variant.write_text(_patterns("(?<=x)y"), "utf-8")

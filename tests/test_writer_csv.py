@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gongkai
-from gongkai.cli import main
-from gongkai.codes import load_codes
-from gongkai.tidy import COLUMNS
+from gongkai.cli.main import main
+from gongkai.layouts.codes import load_codes
+from gongkai.outputs.tidy import COLUMNS
 
 from conftest import SEEDS, seed_path
 from writer_samples import FORMULA, sample_report
@@ -86,7 +86,7 @@ def test_wide_neutralises_formulas_but_not_numbers():
 
 
 def test_tidy_form_keeps_raw_text_exactly_up_to_the_formula_quote():
-    from gongkai.tidy import exact_row
+    from gongkai.outputs.tidy import exact_row
 
     grid = rows(gongkai.dumps(sample_report(), "csv"))
     assert grid[0] == list(COLUMNS)
@@ -196,7 +196,7 @@ def test_rows_written_as_the_csv_module_writes_them(rows):
     # CsvRows joins plain rows itself (the dataset's hot path): exactly what the csv module
     # writes (with "\r\n" endings, so a carriage return is quoted, then made "\n"), and every
     # row reads back as it was.
-    from gongkai.tidy import CsvRows
+    from gongkai.outputs.tidy import CsvRows
 
     ours = io.StringIO()
     CsvRows(ours).writerows(rows)
@@ -218,7 +218,7 @@ def test_tidy_csv_is_what_the_csv_module_writes(cells, report_id):
     import attrs
 
     from gongkai.model import Cell, Status
-    from gongkai.tidy import csv_row, tidy_csv, tidy_rows
+    from gongkai.outputs.tidy import csv_row, tidy_csv, tidy_rows
 
     report = sample_report()
     table = report.tables[0]

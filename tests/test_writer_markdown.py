@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import gongkai
-from gongkai.codes import load_codes
+from gongkai.layouts.codes import load_codes
 from gongkai.plugins.markdown_writer import EMPTY, MISSING
 
 from conftest import seed_path

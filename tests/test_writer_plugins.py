@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 import gongkai
-from gongkai.cli import main
-from gongkai.engine import Engine
+from gongkai.cli.main import main
+from gongkai.engine.manager import Engine
+from gongkai.engine.plugin_types import Writer
 from gongkai.pipeline import convert_file
-from gongkai.plugin_types import Writer
 
 from conftest import SEEDS, TESTS, seed_path
 

@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 
 import gongkai
-from gongkai.codes import load_codes
+from gongkai.layouts.codes import load_codes
 from gongkai.plugins.rdf_writer import DEFAULT_BASE, part
 
 from conftest import SEEDS, seed_path
@@ -283,7 +283,8 @@ def test_decimal_values_have_a_valid_lexical_form(value):
 
 
 def test_one_agency_written_with_and_without_the_levels_above_it_is_one_iri():
-    # 淮安市洪泽区人民政府 (2023), 洪泽区人民政府 (2024): one agency key (gongkai.agency), one IRI.
+    # 淮安市洪泽区人民政府 (2023), 洪泽区人民政府 (2024): one agency key (gongkai.interpret.agency),
+    # one IRI.
     from conftest import FIXTURES
 
     iris = set()

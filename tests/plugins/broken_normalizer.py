@@ -9,7 +9,7 @@ It breaks only texts that carry its trigger, so the other inputs of a batch are 
 from __future__ import annotations
 
 import gongkai
-from gongkai.plugin_types import Normalizer
+from gongkai.engine.plugin_types import Normalizer
 
 
 def apply(text: str, context) -> str:

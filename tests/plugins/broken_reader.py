@@ -10,7 +10,7 @@ It only takes files it claims by extension, so it breaks those inputs and no oth
 from __future__ import annotations
 
 import gongkai
-from gongkai.plugin_types import Reader
+from gongkai.engine.plugin_types import Reader
 
 
 def sniff(head: bytes, filename: str) -> float:

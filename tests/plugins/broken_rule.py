@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gongkai
+from gongkai.engine.plugin_types import Rule
 from gongkai.model import Severity
-from gongkai.plugin_types import Rule
 
 
 def check(report):

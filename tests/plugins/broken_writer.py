@@ -10,7 +10,7 @@ import errno
 import os
 
 import gongkai
-from gongkai.plugin_types import Writer
+from gongkai.engine.plugin_types import Writer
 
 PARTIAL = "partial output that must never reach the target file\n"
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import gongkai
+from gongkai.engine.plugin_types import Rule
 from gongkai.model import CellRef, Diagnostic, Report, Severity
-from gongkai.plugin_types import Rule
-from gongkai.validate import Equation, identity_rule
+from gongkai.validate.validator import Equation, identity_rule
 
 
 def large_fees(report: Report) -> Iterator[Diagnostic]:

@@ -15,7 +15,7 @@ import sys
 import time
 
 import gongkai
-from gongkai.plugin_types import Reader, Writer
+from gongkai.engine.plugin_types import Reader, Writer
 
 EXTENSIONS = (".hang", ".sleep", ".deaf", ".exit", ".base")
 

@@ -8,9 +8,9 @@ docs/writing-a-writer.md builds the same plugin step by step.
 from __future__ import annotations
 
 import gongkai
-from gongkai.plugin_types import Writer, WriterOption
-from gongkai.tidy import COLUMNS, tidy_rows
-from gongkai.writer_options import flag
+from gongkai.engine.plugin_types import Writer, WriterOption
+from gongkai.outputs.tidy import COLUMNS, tidy_rows
+from gongkai.outputs.writer_options import flag
 
 
 def write(report, stream, options):

@@ -1,7 +1,7 @@
 """The writer: ``gongkai convert REPORT --to tsv-zh``, every cell with its Chinese labels.
 
-Tab-separated, one cell a line: table, row and column in Chinese (from ``gongkai.codes``, the
-only place labels are spelled), then value and status. Paste it into a spreadsheet as it is.
+Tab-separated, one cell a line: table, row and column in Chinese (from ``gongkai.layouts.codes``,
+the only place labels are spelled), then value and status. Paste it into a spreadsheet as it is.
 A row a variant adds (``other_documents``) is not in the codes: its code is written instead.
 """
 

@@ -1,9 +1,0 @@
-"""Subcommands of the ``gongkai`` CLI, one module each.
-
-A command module has ``add_parser(subparsers)``, which adds its parser and sets
-``run=function(args) -> exit status`` as the parser's default.
-"""
-
-from . import check, convert, formats, plugins, schema
-
-COMMANDS = (convert, check, formats, plugins, schema)
