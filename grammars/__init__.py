@@ -1,1 +1,35 @@
-"""The Lark grammars of gongkai, shipped as package data (report.lark)."""
+"""The Lark grammars of gongkai, shipped as package data (report.lark), and the patterns that
+Python code takes from them.
+
+The grammar is the one place the report's syntax is written. Where code outside the parser
+must recognise the same things — a heading's numeral, a placeholder, an amount, a unit — it
+takes the terminal's regular expression from here (:func:`pattern`) instead of restating it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+REPORT = "report.lark"
+
+
+@cache
+def grammar_text(name: str = REPORT) -> str:
+    """The text of a grammar of this package."""
+    return resources.files(__name__).joinpath(name).read_text("utf-8")
+
+
+@cache
+def pattern(terminal: str, name: str = REPORT) -> str:
+    """The regular expression of ``terminal``, a terminal written as one ``/regex/``.
+
+    >>> pattern("_PLACEHOLDER")
+    '(?:[\\\\/\\\\-—–／－]+|无)'
+    """
+    found = re.search(rf"^{re.escape(terminal)}(?:\.\d+)?:[ \t]*/(.*)/[ \t]*$", grammar_text(name),
+                      flags=re.M)
+    if found is None:
+        raise KeyError(f"{name} has no terminal {terminal} written as one /regex/")
+    return found.group(1)

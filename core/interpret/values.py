@@ -13,16 +13,18 @@ from decimal import Decimal, InvalidOperation
 
 import attrs
 
+from gongkai.grammars import pattern
 from gongkai.model import Number, Status
 
 #: Money units and their factor to 万元, the unit every money value is given in.
 MONEY_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
 COUNT_UNITS = ("件",)
-PLACEHOLDERS = frozenset({"/", "-", "--", "—", "——", "–", "无", "／", "－"})
-
-_AMOUNT = r"[+\-]?\d[\d,]*(?:\.\d+)?"
+#: A placeholder (``/``, ``-``, ``—``, ``无``...), amounts and units as the grammar writes them.
+_PLACEHOLDER = re.compile(pattern("_PLACEHOLDER"))
+_AMOUNT = pattern("_AMOUNT")
+_UNIT = pattern("_UNIT")
 _NUMBER = re.compile(
-    rf"(?P<amount>{_AMOUNT})\s*(?P<unit>亿元|万元|元|件|个|项|条|次|%)?\s*"
+    rf"(?P<amount>{_AMOUNT})\s*(?P<unit>{_UNIT})?\s*"
     r"(?:\((?P<note>[^)]*)\)?)?"
 )
 _NET_PART = re.compile(rf"(?P<sign>减|增)\s*(?P<amount>{_AMOUNT})")
@@ -60,7 +62,7 @@ def parse_value(text: str, *, kind: str = "count", unit_hint: str = "") -> Parse
     s = text.strip()
     if not s:
         return ParsedValue(None, "", Status.EMPTY)
-    if s in PLACEHOLDERS:
+    if _PLACEHOLDER.fullmatch(s):
         return ParsedValue(None, "", Status.PLACEHOLDER)
 
     if _NET_CHANGE.fullmatch(s):

@@ -27,10 +27,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
+from gongkai.grammars import pattern
+
 _DROP = re.compile(r"[\s\"'“”‘’「」『』〝〞]+")
-_NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d))"
-)
+_NUMERAL = pattern("_NUMERAL")
+_NUMBERING = re.compile(rf"^(?:{_NUMERAL}、|\({_NUMERAL}\)|\d{{1,2}}[.、](?!\d))")
 _PARENS = re.compile(r"\([^()]*\)")
 _PUNCT = re.compile(r"[,;:、，；：]+")
 

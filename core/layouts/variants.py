@@ -50,6 +50,7 @@ import attrs
 from gongkai.engine.hookspecs import hookimpl
 from gongkai.engine.plugin_types import NormalizeContext, Normalizer, Rule, check_name
 from gongkai.errors import ConfigError
+from gongkai.grammars import pattern as grammar_pattern
 from gongkai.layouts.codes import load_codes
 from gongkai.layouts.labels import label_key
 from gongkai.layouts.layout import ExtraRow, Layout, RowLayout, layouts_from_toml
@@ -75,7 +76,7 @@ MAX_EXTRA_ROWS = 1000
 #: Memory RE2 may use for one compiled pattern (beyond it, the pattern is refused).
 RE2_MAX_MEM = 8 * 1024 * 1024
 _ANNOTATION_KEYS = ("ignore", "patterns")
-_HEADING = re.compile(r"^(\s*[一二三四五六七八九十]{1,3}\s*、\s*)(\S.*?)(\s*)$")
+_HEADING = re.compile(rf"^(\s*{grammar_pattern('_NUMERAL')}\s*、\s*)(\S.*?)(\s*)$")
 
 
 @attrs.frozen

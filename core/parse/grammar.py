@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
 from gongkai.errors import ReportSyntaxError
+from gongkai.grammars import grammar_text, pattern
 
 if TYPE_CHECKING:
     import lark
@@ -91,10 +91,6 @@ class ParsedDocument:
         return (self.preamble, *self.sections)
 
 
-def grammar_text() -> str:
-    return resources.files("gongkai.grammars").joinpath(GRAMMAR).read_text("utf-8")
-
-
 @cache
 def parser() -> lark.Lark:
     """The LALR parser of the report grammar, built once per process.
@@ -140,7 +136,7 @@ def line_terminals() -> dict[str, re.Pattern[str]]:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_HEADING = re.compile(r"^(?P<number>[一二三四五六七八九十]{1,3})\s*、\s*(?P<title>.*)$")
+_HEADING = re.compile(rf"^(?P<number>{pattern('_NUMERAL')})\s*、\s*(?P<title>.*)$")
 
 
 def parse(text: str) -> ParsedDocument:

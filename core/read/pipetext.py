@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from gongkai.engine.plugin_types import Source
+from gongkai.grammars import pattern
 
 PAGE = "page"
 HEADING = "heading"
@@ -42,7 +43,7 @@ _PAGE = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
 _NUMERALS = "一二三四五六七八九十"
-_HEADING = re.compile(rf"^\s*(?P<n>[{_NUMERALS}]{{1,3}})\s*、\s*\S")
+_HEADING = re.compile(rf"^\s*(?P<n>{pattern('_NUMERAL')})\s*、\s*\S")
 #: A cell value a row ends with: a number (with its own note or unit glued on) or a placeholder.
 _VALUE = re.compile(r"^(?:[+\-]?\d[\d,]*(?:\.\d+)?%?|[/／\-－—–]{1,2}|无)$")
 _SENTENCE = re.compile(r"[。！？]")
