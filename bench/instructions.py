@@ -46,7 +46,7 @@ def measured(stage: str, paths: list[str]) -> None:
     from gongkai.interpret.interpreter import RawText
     from gongkai.normalize.normalizers import normalize
     from gongkai.outputs.dataset import report_chunk
-    from gongkai.parse.grammar import parse
+    from gongkai.parse.document import parse
     from gongkai.pipeline import read
     from gongkai.validate.validator import validate
 

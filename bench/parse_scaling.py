@@ -9,7 +9,7 @@ For each shape of input — a real report repeated, a row of thousands of cells,
 ``|``, thousands of headings or blank lines, a report whose last line holds a control
 character (so the fast path hands it to Lark, which must locate the error) — the input is
 doubled in size five times and each stage is timed (the best of ``--repeat`` runs): the
-grammar's fast path (``gongkai.parse.grammar.parse``), Lark's LALR parser alone
+grammar's fast path (``gongkai.parse.document.parse``), Lark's LALR parser alone
 (``parse_with_grammar``) and the whole conversion (``convert_bytes``).
 
 Linear means the time per byte stays flat. The script fits the exponent ``k`` of
@@ -35,7 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gongkai.errors import GongkaiError
-from gongkai.parse.grammar import parse, parse_with_grammar
+from gongkai.parse.document import parse
+from gongkai.parse.grammar import parse_with_grammar
 from gongkai.pipeline import convert_bytes
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,8 @@ from gongkai.engine.plugin_types import Normalizer, Source
 from gongkai.interpret.interpreter import Interpreter
 from gongkai.model import Report
 from gongkai.normalize.normalizers import normalize
-from gongkai.parse.grammar import ParsedDocument, parse
+from gongkai.parse.blocks import ParsedDocument
+from gongkai.parse.document import parse
 from gongkai.pipeline import build, interpreter, read
 
 

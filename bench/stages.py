@@ -26,7 +26,8 @@ from gongkai.interpret.interpreter import RawText
 from gongkai.interpret.metadata import find_metadata
 from gongkai.normalize.normalizers import normalize
 from gongkai.outputs.dataset import report_chunk
-from gongkai.parse.grammar import parse, parse_with_grammar
+from gongkai.parse.document import parse
+from gongkai.parse.grammar import parse_with_grammar
 from gongkai.pipeline import convert_file, read
 from gongkai.validate.validator import validate
 

@@ -30,7 +30,7 @@ from gongkai.model import Diagnostic, Metadata, Report, Severity
 from gongkai.naming import file_name_text, id_of
 from gongkai.normalize.chrome import blank_chrome
 from gongkai.normalize.normalizers import normalize
-from gongkai.parse.grammar import parse
+from gongkai.parse.document import parse
 from gongkai.parse.tabulate import tabulate
 from gongkai.parse.together import detach
 from gongkai.read.decode import looks_binary

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from gongkai.engine.manager import default_engine
 from gongkai.errors import ReportSyntaxError
 from gongkai.normalize.normalizers import normalize
+from gongkai.parse.document import parse
 from gongkai.parse.fastparse import RULES_FINGERPRINT, lexers, parse_lines, rules_fingerprint
-from gongkai.parse.grammar import parse, parse_with_grammar, parser
+from gongkai.parse.grammar import parse_with_grammar, parser
 from gongkai.pipeline import read
 
 from conftest import SEEDS
@@ -162,3 +163,27 @@ def test_a_conversion_starts_without_lark(tmp_path):
                            capture_output=True, text=True).stdout.split() for _ in range(2)]
     assert runs[0][0] == runs[1][0] != "0"
     assert runs[1][1] == "False"
+
+
+def test_an_edited_rule_turns_the_walk_off_loudly_and_the_result_stays_right(tmp_path,
+                                                                             monkeypatch):
+    """A rule added to the grammar (here a paragraph may also be a caption-like line) is not one
+    the walk knows: it stands aside with a FastPathWarning, and Lark gives the blocks."""
+    from gongkai.parse import document, fastparse, grammar
+
+    original = grammar.grammar_text()
+    edited = original.replace("paragraph: TEXT _NL", "paragraph: TEXT _NL | TEXT TEXT _NL", 1)
+    assert edited != original
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(grammar, "grammar_text", lambda: edited)
+    monkeypatch.setattr(fastparse, "grammar_text", lambda: edited)
+    grammar.parser.cache_clear()
+    fastparse.lexers.cache_clear()
+    try:
+        text = normalized(SEEDS[0])
+        with pytest.warns(fastparse.FastPathWarning, match="RULES_FINGERPRINT"):
+            assert parse_lines(text) is None
+        assert document.parse(text) == parse_with_grammar(text)
+    finally:
+        grammar.parser.cache_clear()
+        fastparse.lexers.cache_clear()

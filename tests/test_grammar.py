@@ -8,7 +8,9 @@ import lark
 import pytest
 
 from gongkai.errors import ReportSyntaxError
-from gongkai.parse.grammar import TableBlock, grammar_text, parse, parser
+from gongkai.parse.blocks import TableBlock
+from gongkai.parse.document import parse
+from gongkai.parse.grammar import grammar_text, parser
 
 
 def kinds(block: TableBlock) -> list[list[str]]:

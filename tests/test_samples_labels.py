@@ -7,7 +7,7 @@ import pytest
 import gongkai
 from gongkai.engine.manager import default_engine
 from gongkai.interpret.segment import segment, split_words
-from gongkai.parse.grammar import CellToken
+from gongkai.parse.blocks import CellToken
 from gongkai.pipeline import interpreter
 
 

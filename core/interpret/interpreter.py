@@ -41,7 +41,7 @@ from gongkai.model import (
     Status,
     Table,
 )
-from gongkai.parse.grammar import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
+from gongkai.parse.blocks import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
 from gongkai.parse.together import MAX_SPLIT_STEPS, RUN_CELL, Budget, rule_split, splits
 
 if TYPE_CHECKING:

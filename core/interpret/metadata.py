@@ -32,7 +32,7 @@ from itertools import pairwise
 import attrs
 
 from gongkai.interpret.agency import find_credit_code
-from gongkai.parse.grammar import Line, ParsedDocument
+from gongkai.parse.blocks import Line, ParsedDocument
 
 _TITLE = re.compile(r"政府信息公开.{0,6}年度报告")
 _TITLE_AGENCY = re.compile(

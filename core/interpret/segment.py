@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 
 from gongkai.layouts.layout import Vocabulary
-from gongkai.parse.grammar import CellToken
+from gongkai.parse.blocks import CellToken
 
 #: What str.split() splits at.
 _BLANK = re.compile(r"\s")

@@ -1,6 +1,6 @@
 """The report grammar run line by line, without building a parse tree: the same blocks, faster.
 
-:func:`gongkai.parse.grammar.parse` gives the text to the Lark LALR parser of
+:func:`gongkai.parse.grammar.parse_with_grammar` gives the text to the Lark LALR parser of
 ``grammars/report.lark`` and turns the tree into blocks. For a corpus that is most of the conversion
 time, spent on Python bookkeeping per token (tree nodes, positions) rather than on matching. The
 grammar's structure is small — lines of prose, headings, and table rows of ``|``-closed cells — so
@@ -33,24 +33,29 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
 from gongkai.engine.cache import cached_json, digest
-from gongkai.parse.grammar import (
-    _HEADING,
+from gongkai.grammars import grammar_text
+from gongkai.parse.blocks import (
     CellToken,
     Line,
     ParsedDocument,
     SectionBlock,
     TableBlock,
-    grammar_text,
-    parser,
+    split_heading,
 )
+from gongkai.parse.grammar import parser
 
 if TYPE_CHECKING:
     import lark
+
+class FastPathWarning(UserWarning):
+    """The line walk is off for this grammar: conversions are right, and slower."""
+
 
 #: sha256 (first 16 hex digits) of the grammar's rules this module walks. A change to the
 #: rules (not to terminals) disables the fast path until it is checked again and updated.
@@ -114,6 +119,12 @@ def lexers() -> dict[str, re.Pattern[str]] | None:
                  repr(_BLANK_LED), repr(_BAR_TERMINALS), _CACHE_FORMAT)
     patterns = cached_json("fast-lexers", key, _lexer_patterns, _valid_patterns)
     if not patterns:
+        # Correct, but every text goes to Lark: say so once, rather than be slow in silence.
+        warnings.warn(
+            "the report grammar's rules are not those gongkai.parse.fastparse walks: every "
+            "text is parsed by Lark (more than twice as slow); after changing a rule in "
+            "report.lark, check the walk and update _STATES and RULES_FINGERPRINT "
+            "(tests/test_batch_fastparse.py says how)", FastPathWarning, stacklevel=2)
         return None
     return {state: re.compile(pattern, flags) for state, (pattern, flags) in patterns.items()}
 
@@ -215,8 +226,9 @@ class _Stop(Exception):
 
 
 def parse_lines(text: str) -> ParsedDocument | None:
-    """The blocks :func:`gongkai.parse.grammar.parse` gives for ``text`` (ending in a newline), or
-    None when the text should be left to Lark (a syntax error, or the fast path is unavailable)."""
+    """The blocks :func:`gongkai.parse.grammar.parse_with_grammar` gives for ``text`` (ending in a
+    newline), or None when the text should be left to Lark (a syntax error, or the fast path is
+    unavailable)."""
     states = lexers()
     if states is None:
         return None
@@ -324,8 +336,7 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
             state = _TABLE_LINE
             continue
         if kind == "HEADING":
-            h = _HEADING.match(value)
-            title, number_ = (h["title"].strip(), h["number"]) if h else (value, "")
+            number_, title = split_heading(value)
             blocks, captions = [], []
             sections.append((number_, title, number, blocks))
         elif kind in _PROSE:

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from itertools import chain
-from typing import TYPE_CHECKING, NamedTuple
-
-import attrs
+from typing import TYPE_CHECKING
 
 from gongkai.errors import ReportSyntaxError
-from gongkai.grammars import grammar_text, pattern
+from gongkai.grammars import grammar_text
+from gongkai.parse.blocks import (
+    CellToken,
+    Line,
+    ParsedDocument,
+    SectionBlock,
+    TableBlock,
+    split_heading,
+)
 
 if TYPE_CHECKING:
     import lark
@@ -24,71 +29,6 @@ if TYPE_CHECKING:
 # runs on lexers kept in the cache, and a process that never needs Lark starts without it.
 
 GRAMMAR = "report.lark"
-
-
-class CellToken(NamedTuple):
-    """One cell as the grammar reads it (a named tuple: a report has hundreds, built fast)."""
-
-    #: ``label``, ``value`` or ``empty``.
-    kind: str
-    text: str
-    line: int
-    #: Position of the cell on its line: the number of "|" before it.
-    index: int
-
-
-@attrs.frozen
-class TableBlock:
-    #: Physical lines of cells, in order.
-    rows: tuple[tuple[CellToken, ...], ...]
-    #: Caption lines just before the table (a title, or a header cell that lost its "|").
-    captions: tuple[CellToken, ...] = ()
-
-    @property
-    def line_start(self) -> int:
-        first = self.captions[0] if self.captions else self.rows[0][0]
-        return first.line
-
-    @property
-    def line_end(self) -> int:
-        return self.rows[-1][-1].line
-
-    def cells(self) -> list[CellToken]:
-        return [*self.captions, *chain.from_iterable(self.rows)]
-
-
-@attrs.frozen
-class Line:
-    """A paragraph, sub-heading or caption line."""
-
-    kind: str
-    text: str
-    line: int
-
-
-@attrs.frozen
-class SectionBlock:
-    #: Empty for the preamble.
-    number: str
-    title: str
-    line: int
-    blocks: tuple[Line | TableBlock, ...]
-
-    @property
-    def line_end(self) -> int:
-        if not self.blocks:
-            return self.line
-        last = self.blocks[-1]
-        return last.line_end if isinstance(last, TableBlock) else last.line
-
-
-@attrs.frozen
-class ParsedDocument:
-    preamble: SectionBlock
-    sections: tuple[SectionBlock, ...]
-
-    def all_sections(self) -> tuple[SectionBlock, ...]:
-        return (self.preamble, *self.sections)
 
 
 @cache
@@ -136,19 +76,6 @@ def line_terminals() -> dict[str, re.Pattern[str]]:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_HEADING = re.compile(rf"^(?P<number>{pattern('_NUMERAL')})\s*、\s*(?P<title>.*)$")
-
-
-def parse(text: str) -> ParsedDocument:
-    """Parse normalized pipe text; a syntax error is raised as a located ReportSyntaxError."""
-    if not text.endswith("\n"):
-        text += "\n"
-    # The same blocks, walked line by line with the grammar's own lexers (gongkai.parse.fastparse);
-    # None for anything it leaves to Lark, such as a syntax error to locate.
-    from gongkai.parse.fastparse import parse_lines
-
-    doc = parse_lines(text)
-    return doc if doc is not None else parse_with_grammar(text)
 
 
 def parse_with_grammar(text: str) -> ParsedDocument:
@@ -189,8 +116,7 @@ def _describe(exc: lark.exceptions.UnexpectedInput, text: str) -> str:
 def _section(tree: lark.Tree, lines: list[str]) -> SectionBlock:
     heading, *body = tree.children
     token = heading.children[0]
-    m = _HEADING.match(str(token).strip())
-    number, title = (m["number"], m["title"].strip()) if m else ("", str(token).strip())
+    number, title = split_heading(str(token).strip())
     return SectionBlock(number, title, token.line, _blocks(body, lines))
 
 
