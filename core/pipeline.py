@@ -13,7 +13,6 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO, TextIO
-from weakref import WeakKeyDictionary
 
 import attrs
 
@@ -52,16 +51,14 @@ SNIFF_BYTES = 4096
 #: 4.5 GB), so this bounds what cells cost to some tens of MB (docs/guarantees.md).
 MAX_CELLS = 100_000
 
-_interpreters: WeakKeyDictionary[Engine, Interpreter] = WeakKeyDictionary()
-
-
 def interpreter(engine: Engine) -> Interpreter:
-    """The interpreter for an engine's layouts, built once per engine."""
-    if engine not in _interpreters:
+    """The interpreter for an engine's layouts, built once per engine (and kept with it)."""
+    def build() -> Interpreter:
         choices = [LayoutChoice(c.item, c.plugin) for c in engine.layouts()]
         identities = [c.item.equations for c in engine.rules() if c.item.equations]
-        _interpreters[engine] = Interpreter(load_codes(), choices, identities)
-    return _interpreters[engine]
+        return Interpreter(load_codes(), choices, identities)
+
+    return engine.derived("interpreter", build)
 
 
 # -- read ------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import pluggy
@@ -34,6 +34,8 @@ from gongkai.engine.plugin_types import CorpusRule, Normalizer, Reader, Rule, Wr
 from gongkai.errors import ConfigError, PluginError
 from gongkai.layouts.codes import load_codes
 from gongkai.layouts.layout import Layout
+
+T = TypeVar("T")
 
 ENTRY_POINT_GROUP = "gongkai"
 #: The distribution whose entry points are gongkai's own (built-in) plugins.
@@ -210,6 +212,7 @@ class Engine:
         for path in variants:
             self._register_variant(path)
         self.registry = Registry()
+        self._derived: dict[str, Any] = {}
         self._collect()
 
     # -- loading -------------------------------------------------------------------------------
@@ -393,6 +396,13 @@ class Engine:
         return register
 
     # -- lookups -------------------------------------------------------------------------------
+
+    def derived(self, name: str, build: Callable[[], T]) -> T:
+        """What the stages derive from this engine's contributions (the interpreter of its
+        layouts...), built on first use and kept with the engine, which never changes."""
+        if name not in self._derived:
+            self._derived[name] = build()
+        return self._derived[name]
 
     def readers(self) -> list[Contribution]:
         return self.registry.all("readers")
