@@ -47,8 +47,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from batch_bench import (ROOT, SEEDS, cold_start, gongkai_command, make_corpus, run_measured,
-                         vary)
+from batch_bench import ROOT, SEEDS, cold_start, gongkai_command, make_corpus, run_measured, vary
 
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"
 #: The fixtures of each input shape (the pipe shape is batch_bench's seed mix).
@@ -230,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                      "cpu_ms_per_report": round(result["cpu"] / len(mix) * 1000, 3),
                      "peak_mb": round(result["peak_mb"], 1)}
             goal = TARGETS.get(name)
-            line = (f"  {name:13s} {speed:6.0f} reports/s (median {entry['median_reports_per_second']:.0f}, "
+            line = (f"  {name:13s} {speed:6.0f} reports/s (median "
+                    f"{entry['median_reports_per_second']:.0f}, "
                     f"{entry['cpu_ms_per_report']:.2f} ms CPU a report)")
             if goal is not None:
                 entry["pass"] = speed >= goal

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from gongkai import hookimpl
 from gongkai.errors import UsageError
 from gongkai.plugin_types import Writer, WriterOption
-from gongkai.serialize import report_dict
+from gongkai.serialize import json_text
 
 
 def write(report, stream, options):
@@ -16,8 +14,9 @@ def write(report, stream, options):
         indent_value = int(indent) if indent not in ("", "none") else None
     except ValueError:
         raise UsageError(f"json option indent must be a number or 'none', not {indent!r}") from None
-    json.dump(report_dict(report), stream, ensure_ascii=False, indent=indent_value)
-    stream.write("\n")
+    # The text of json.dump(report_dict(report), ensure_ascii=False, indent=...), in one
+    # piece and without the dicts (gongkai.serialize.json_text).
+    stream.write(json_text(report, indent_value) + "\n")
 
 
 @hookimpl
