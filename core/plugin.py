@@ -82,7 +82,7 @@ from gongkai.model import (
     cell_ref,
 )
 from gongkai.outputs.schema import SCHEMA_ID
-from gongkai.outputs.serialize import report_dict
+from gongkai.outputs.serialize import json_text, report_dict
 from gongkai.outputs.tidy import (
     COLUMNS,
     CsvRows,
@@ -177,6 +177,7 @@ __all__ = [
     "hookimpl",
     "identity_rule",
     "join_lines",
+    "json_text",
     "label",
     "layouts_from_package",
     "load_codes",

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from gongkai.plugin import (
     UsageError,
     Writer,
     WriterOption,
     hookimpl,
-    report_dict,
+    json_text,
 )
 
 
@@ -19,8 +17,9 @@ def write(report, stream, options):
         indent_value = int(indent) if indent not in ("", "none") else None
     except ValueError:
         raise UsageError(f"json option indent must be a number or 'none', not {indent!r}") from None
-    json.dump(report_dict(report), stream, ensure_ascii=False, indent=indent_value)
-    stream.write("\n")
+    # The text of json.dump(report_dict(report), ensure_ascii=False, indent=...), in one
+    # piece and without the dicts (gongkai.outputs.serialize.json_text).
+    stream.write(json_text(report, indent_value) + "\n")
 
 
 @hookimpl

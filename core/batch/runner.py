@@ -22,6 +22,8 @@ import concurrent.futures as cf
 import contextlib
 import csv
 import gc
+import hashlib
+import io
 import multiprocessing
 import os
 import signal
@@ -33,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from gongkai.batch.resume import Entry, Manifest, file_entry, run_key, stamp, verified
+from gongkai.batch.resume import Entry, Manifest, run_key, stamp, verified
 from gongkai.config import Config
 from gongkai.engine import guard
 from gongkai.engine.manager import Engine, default_engine
@@ -47,7 +49,12 @@ from gongkai.naming import (
     report_ids,
     source_names,
 )
-from gongkai.outputs.atomic import atomic_writer, remove_stale_temporaries
+from gongkai.outputs.atomic import (
+    atomic_writer,
+    can_sync_later,
+    remove_stale_temporaries,
+    sync_directory,
+)
 from gongkai.outputs.dataset import CHUNK_FORMAT, RDF_FORMATS, csv_file_chunk, report_chunk
 from gongkai.pipeline import DEFAULT_MAX_BYTES, convert_bytes, read_file, write, writer_for
 
@@ -210,14 +217,25 @@ def _convert_one(path: str, output: str | None, options: BatchOptions, engine: E
     if output:
         os.makedirs(os.path.dirname(output), exist_ok=True)
         _check_inside(output, options.outdir or os.path.dirname(output))
-        with atomic_writer(output) as stream:
-            write(report, options.to, stream, options=options.writer_options, engine=engine)
-        entry = file_entry(output, made_from)
+        entry = _write_output(report, output, made_from, options, engine)
     elif options.dataset:
         entry = Entry(made_from, -1, "")  # no output: the stamp of the dataset chunk only
     text = (report_chunk(report, options.dataset, options.dataset_options) if options.dataset
             else "")
     return CONVERTED, report, _findings(report), text, entry
+
+
+def _write_output(report: Report, output: str, made_from: str, options: BatchOptions,
+                  engine: Engine) -> Entry:
+    """Write one report's file (atomically) and return its record: the text is made in memory,
+    so its size and digest come from the bytes written, not from reading the file back. Not
+    synced to disk here where the batch syncs its output directory at the end (run())."""
+    text = io.StringIO(newline="")
+    write(report, options.to, text, options=options.writer_options, engine=engine)
+    data = text.getvalue().encode("utf-8")
+    with atomic_writer(output, binary=True, sync=not can_sync_later()) as stream:
+        stream.write(data)
+    return Entry(made_from, len(data), hashlib.sha256(data).hexdigest())
 
 
 def _convert(data: bytes, path: str, options: BatchOptions, engine: Engine,
@@ -627,4 +645,6 @@ def run(inputs: Sequence[Input], outputs: Sequence[str | None], options: BatchOp
         finished = True
     finally:
         if manifest is not None:
+            if can_sync_later():  # the outputs on disk before the manifest that records them
+                sync_directory(options.outdir)
             manifest.close(compact=finished)

@@ -3,17 +3,25 @@
 Output goes to a temporary file in the destination directory and is renamed over the target
 only when complete, so a failure (a writer error, a full disk, Ctrl-C) never leaves a partial
 file and an existing output is replaced only as a whole.
+
+A single file is flushed to disk (fsync) before the rename. A batch writing one file per report
+leaves that to the end of the run: its files are renamed unsynced and :func:`sync_directory`
+flushes the whole file system of the output directory once (syncfs), where the system has it;
+docs/guarantees.md says why that is safe.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import os
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from typing import TextIO
 
 from gongkai.errors import OutputError
@@ -64,9 +72,10 @@ def _stale(path: str, middle: str) -> bool:
 
 @contextlib.contextmanager
 def atomic_writer(path: str | os.PathLike, *, newline: str | None = "",
-                  binary: bool = False) -> Iterator[TextIO]:
+                  binary: bool = False, sync: bool = True) -> Iterator[TextIO]:
     """Open a UTF-8 text stream (``binary``: a byte stream) whose content replaces ``path``
-    only on success."""
+    only on success; ``sync``: flushed to disk before it does (False: the caller syncs the
+    file system later, :func:`sync_directory`)."""
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
@@ -92,7 +101,8 @@ def atomic_writer(path: str | os.PathLike, *, newline: str | None = "",
         with _open(fd, binary, newline) as stream:
             yield stream
             stream.flush()
-            os.fsync(stream.fileno())
+            if sync:
+                os.fsync(stream.fileno())
         # mkstemp makes the file private (0600): give it the mode of the file it replaces, or
         # what the umask gives a new file, as a plain open() would have.
         os.chmod(tmp, stat.S_IMODE(existing.st_mode) if existing else _new_file_mode())
@@ -103,6 +113,39 @@ def atomic_writer(path: str | os.PathLike, *, newline: str | None = "",
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write: {_reason(exc)}", path=path) from None
         raise
+
+
+@cache
+def _syncfs() -> Callable[[int], int] | None:
+    """Linux's syncfs(2), which Python's os module lacks; None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+def can_sync_later() -> bool:
+    """Whether a batch may write its files unsynced and :func:`sync_directory` them at the end."""
+    return _syncfs() is not None
+
+
+def sync_directory(directory: str | os.PathLike) -> None:
+    """Flush to disk every file written under ``directory`` and the renames that named them:
+    one syncfs of its file system (data and metadata of every file on it), then an fsync of
+    the directory itself."""
+    syncfs = _syncfs()
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        if syncfs is not None and syncfs(fd) != 0:
+            number = ctypes.get_errno()
+            raise OutputError(f"cannot flush to disk: {os.strerror(number)}",
+                              path=os.fspath(directory))
+        with contextlib.suppress(OSError):  # some file systems cannot fsync a directory
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _open(file: str | int, binary: bool, newline: str | None):
