@@ -34,6 +34,7 @@ from gongkai.engine.plugin_types import CorpusRule, Normalizer, Reader, Rule, Wr
 from gongkai.errors import ConfigError, PluginError
 from gongkai.layouts.codes import load_codes
 from gongkai.layouts.layout import Layout
+from gongkai.layouts.variant_plugin import VariantPlugin
 
 ENTRY_POINT_GROUP = "gongkai"
 #: The distribution whose entry points are gongkai's own (built-in) plugins.
@@ -264,10 +265,8 @@ class Engine:
         self._register(module, plugin, plugin, dist, version, source="option")
 
     def _register_variant(self, path: str | os.PathLike) -> None:
-        from gongkai.layouts.variants import VariantPlugin, load_variant
-
-        variant = load_variant(path)  # ConfigError propagates: the user named this file
-        self._register(VariantPlugin(variant), variant.name, os.fspath(path), source="variant")
+        plugin = VariantPlugin.from_file(path)  # ConfigError propagates: the user named it
+        self._register(plugin, plugin.variant.name, os.fspath(path), source="variant")
 
     def _register(self, plugin: object, name: str, module: str, dist: str = "",
                   version: str = "", *, source: str, builtin: bool = False) -> None:
@@ -332,8 +331,19 @@ class Engine:
         """
         self._failed: dict[str, str] = {}
         self._pending: dict[str, list[tuple[str, Any]]] = {}
+        # Variant files extend layouts other plugins register: their layouts are made once
+        # every other plugin's are known, in load order (a variant may extend an earlier one's).
+        late = [p for name in self.info
+                if isinstance(p := self.pm.get_plugin(name), VariantPlugin) and p.file]
+        others = [p for p in self.pm.get_plugins() if p not in late]
         for kind, (hook_name, _, _) in KINDS.items():
-            getattr(self.pm.hook, hook_name)(register=self._register_callback(kind, ""))
+            register = self._register_callback(kind, "")
+            if kind == "layouts" and late:
+                self.pm.subset_hook_caller(hook_name, remove_plugins=late)(register=register)
+                self._resolve_variants(late)
+                self.pm.subset_hook_caller(hook_name, remove_plugins=others)(register=register)
+            else:
+                getattr(self.pm.hook, hook_name)(register=register)
         for name in list(self.info):
             for kind, item in self._pending.get(name, ()) if name not in self._failed else ():
                 try:
@@ -347,6 +357,21 @@ class Engine:
             del self.info[name]
             self._skip(name, message)
         del self._pending
+
+    def _resolve_variants(self, plugins: list[VariantPlugin]) -> None:
+        """Make the variants' layouts, ``extends`` naming a layout registered so far."""
+        known = {item.name: item for name, items in self._pending.items()
+                 if name not in self._failed for kind, item in items if kind == "layouts"}
+        for plugin in plugins:
+            name = self.pm.get_name(plugin)
+            try:
+                plugin.resolve(known)
+            except ConfigError as exc:
+                if self.info[name].source == "variant":
+                    raise  # a file the user named (--variant): an error, not a warning
+                self._failed[name] = str(exc)
+                continue
+            known.update((layout.name, layout) for layout in plugin.variant.layouts)
 
     def _attribute(self, plugin: object, name: str) -> None:
         """Wrap the plugin's ``add_*`` implementations (see :meth:`_collect`)."""
