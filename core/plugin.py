@@ -60,14 +60,11 @@ from gongkai.errors import (
 )
 from gongkai.interpret.agency import agency_key
 from gongkai.layouts.codes import Codes, TableCodes, load_codes
-from gongkai.layouts.layout import Layout, layouts_from_package
-from gongkai.layouts.variants import (
-    AddRow,
-    VariantPlugin,
-    builtin_layouts,
-    extend_layout,
-    load_variant_resource,
-)
+from gongkai.layouts.extend import AddRow, extend_layout
+from gongkai.layouts.layout import Layout
+from gongkai.layouts.layout_toml import builtin_layouts, layouts_from_package
+from gongkai.layouts.variant_plugin import VariantPlugin
+from gongkai.layouts.variant_toml import load_variant_resource
 from gongkai.model import (
     Cell,
     CellRef,

@@ -7,7 +7,7 @@ import pytest
 
 from gongkai.engine.manager import Engine
 from gongkai.errors import ConfigError
-from gongkai.layouts.variants import variant_from_toml
+from gongkai.layouts.variant_toml import variant_from_toml
 from gongkai.model import Report, cell_ref
 from gongkai.pipeline import convert_bytes, convert_file
 from gongkai.validate.narrative import builtin_claims, claims_from_data, statements

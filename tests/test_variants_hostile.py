@@ -13,8 +13,8 @@ import pytest
 import gongkai
 from gongkai import ConfigError
 from gongkai.engine.manager import Engine
-from gongkai.layouts.variants import (
-    MAX_EXTRA_ROWS,
+from gongkai.layouts.layout_toml import MAX_EXTRA_ROWS
+from gongkai.layouts.variant_toml import (
     MAX_VARIANT_BYTES,
     load_variant,
     variant_from_toml,

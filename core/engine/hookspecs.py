@@ -97,7 +97,7 @@ def gongkai_add_layouts(register: Callable[[Layout], None]) -> None:
     :return: nothing.
 
     For each table in a report, the layout whose labels fit that table best interprets it
-    (ties: higher ``priority``). :func:`gongkai.layouts.variants.extend_layout` derives a regional
+    (ties: higher ``priority``). :func:`gongkai.layouts.extend.extend_layout` derives a regional
     layout from a built-in one; a variant file (docs/variants.md) does it without code.
     """
 

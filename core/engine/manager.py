@@ -34,6 +34,7 @@ from gongkai.engine.plugin_types import CorpusRule, Normalizer, Reader, Rule, Wr
 from gongkai.errors import ConfigError, PluginError
 from gongkai.layouts.codes import load_codes
 from gongkai.layouts.layout import Layout
+from gongkai.layouts.variant_plugin import VariantPlugin
 
 T = TypeVar("T")
 
@@ -267,10 +268,8 @@ class Engine:
         self._register(module, plugin, plugin, dist, version, source="option")
 
     def _register_variant(self, path: str | os.PathLike) -> None:
-        from gongkai.layouts.variants import VariantPlugin, load_variant
-
-        variant = load_variant(path)  # ConfigError propagates: the user named this file
-        self._register(VariantPlugin(variant), variant.name, os.fspath(path), source="variant")
+        plugin = VariantPlugin.from_file(path)  # ConfigError propagates: the user named it
+        self._register(plugin, plugin.variant.name, os.fspath(path), source="variant")
 
     def _register(self, plugin: object, name: str, module: str, dist: str = "",
                   version: str = "", *, source: str, builtin: bool = False) -> None:
@@ -331,12 +330,23 @@ class Engine:
         order, whatever order the hooks ran in, so that of two plugins registering one name
         the one loaded later is at fault (a third party never displaces a built-in). A plugin
         whose hook raises, returns something or registers something invalid is skipped whole:
-        what it registered is taken back and its later hooks are not called.
+        what it registered is taken back and its later hooks are not called. Variant files'
+        layouts wait for the others' (``gongkai_add_layouts`` is called a second time for them).
         """
         self._failed: dict[str, str] = {}
         self._pending: dict[str, list[tuple[str, Any]]] = {}
+        self._done: set[tuple[str, str]] = set()
+        # Variant files extend layouts other plugins register: their layouts are made once
+        # every other plugin's are known, in load order (a variant may extend an earlier one's),
+        # and registered by a second call of the hook (each implementation runs once).
+        self._waiting = [name for name in self.info
+                         if isinstance(p := self.pm.get_plugin(name), VariantPlugin) and p.file]
         for kind, (hook_name, _, _) in KINDS.items():
-            getattr(self.pm.hook, hook_name)(register=self._register_callback(kind, ""))
+            hook = getattr(self.pm.hook, hook_name)
+            hook(register=self._register_callback(kind, ""))
+            if kind == "layouts" and self._waiting:
+                self._resolve_variants()
+                hook(register=self._register_callback(kind, ""))
         for name in list(self.info):
             for kind, item in self._pending.get(name, ()) if name not in self._failed else ():
                 try:
@@ -349,7 +359,23 @@ class Engine:
             self.pm.unregister(name=name)
             del self.info[name]
             self._skip(name, message)
-        del self._pending
+        del self._pending, self._done, self._waiting
+
+    def _resolve_variants(self) -> None:
+        """Make the waiting variants' layouts, ``extends`` naming a layout registered so far."""
+        known = {item.name: item for name, items in self._pending.items()
+                 if name not in self._failed for kind, item in items if kind == "layouts"}
+        waiting, self._waiting = self._waiting, []
+        for name in waiting:
+            plugin = self.pm.get_plugin(name)
+            try:
+                plugin.resolve(known)
+            except ConfigError as exc:
+                if self.info[name].source == "variant":
+                    raise  # a file the user named (--variant): an error, not a warning
+                self._failed[name] = str(exc)
+                continue
+            known.update((layout.name, layout) for layout in plugin.variant.layouts)
 
     def _attribute(self, plugin: object, name: str) -> None:
         """Wrap the plugin's ``add_*`` implementations (see :meth:`_collect`)."""
@@ -366,8 +392,10 @@ class Engine:
         hook_name = KINDS[kind][0]
 
         def call(*_args: Any) -> None:
-            if plugin in self._failed:
+            if (plugin in self._failed or (plugin, kind) in self._done
+                    or (kind == "layouts" and plugin in self._waiting)):
                 return
+            self._done.add((plugin, kind))
             try:
                 result = function(self._register_callback(kind, plugin))
             except PluginError as exc:

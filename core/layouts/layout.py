@@ -6,7 +6,7 @@ few extra aliases) registered the same way. The interpreter picks, for each tabl
 report, the layout whose labels fit that table best, so the template is detected per table
 from its own labels and never from the report's year.
 
-Layout file format (see docs/variants.md)::
+Layout file format (read by gongkai.layouts.layout_toml; see docs/variants.md)::
 
     [[layout]]
     name = "proactive-2019"
@@ -25,17 +25,14 @@ Layout file format (see docs/variants.md)::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import cached_property
-from pathlib import Path
-from typing import Any
 
 import attrs
 
 from gongkai.errors import ConfigError
 from gongkai.layouts.codes import Codes, TableCodes, load_codes
 from gongkai.layouts.labels import LEVELS, LabelIndex, contains_marker, label_keys
-from gongkai.layouts.tomlcompat import tomllib
 from gongkai.model import note_extra_rows
 
 SHAPES = ("rows", "grid")
@@ -119,63 +116,6 @@ class Layout:
                 raise ConfigError(f"layout {self.name!r}: alias for unknown code {code!r}")
 
 
-def layouts_from_toml(text: str, *, source: str = "<toml>") -> list[Layout]:
-    """Read the ``[[layout]]`` tables of a layout file; errors name the file and key."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(exc), path=source, line=getattr(exc, "lineno", None)) from exc
-    entries = data.get("layout")
-    if not isinstance(entries, list) or not entries:
-        raise ConfigError("expected one or more [[layout]] tables", path=source)
-    return [_layout_from_dict(entry, source, i) for i, entry in enumerate(entries)]
-
-
-def load_layout_file(path: str | Path) -> list[Layout]:
-    p = Path(path)
-    return layouts_from_toml(p.read_text("utf-8"), source=str(p))
-
-
-def _layout_from_dict(d: Mapping[str, Any], source: str, index: int) -> Layout:
-    where = f"layout[{index}]"
-    try:
-        default_columns = tuple(d.get("columns", ()))
-        rows = tuple(
-            RowLayout(code=r["code"], columns=tuple(r.get("columns", default_columns)))
-            for r in d["rows"]
-        )
-        aliases = tuple((code, tuple(labels)) for code, labels in d.get("aliases", {}).items())
-        extra_rows = tuple(
-            ExtraRow(
-                code=r["code"],
-                zh=r["zh"],
-                en=r.get("en", ""),
-                aliases=tuple(r.get("aliases", (r["zh"],))),
-            )
-            for r in d.get("extra_rows", ())
-        )
-        layout = Layout(
-            name=d["name"],
-            table=d["table"],
-            template=str(d["template"]),
-            rows=rows,
-            shape=d.get("shape", "rows"),
-            aliases=aliases,
-            extra_rows=extra_rows,
-            priority=int(d.get("priority", 0)),
-            description=d.get("description", ""),
-        )
-    except KeyError as exc:
-        raise ConfigError(f"{where}: missing key {exc.args[0]!r}", path=source) from exc
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise ConfigError(f"{where}: {exc}", path=source) from exc
-    try:
-        layout.validate()
-    except ConfigError as exc:
-        raise ConfigError(f"{where}: {exc.message}", path=source) from exc
-    return layout
-
-
 @attrs.frozen
 class Label:
     """What a label in a table names."""
@@ -241,11 +181,3 @@ class Vocabulary:
     def closest_row(self, text: str) -> tuple[str, str] | None:
         """``(code, alias)`` of the row ``text`` misspells, if one is clearly meant."""
         return self.rows.closest(text)
-
-
-def layouts_from_package(package: str, resource: str) -> list[Layout]:
-    """Read a layout file shipped as package data (what the template plugins do)."""
-    from importlib import resources
-
-    text = resources.files(package).joinpath(resource).read_text("utf-8")
-    return layouts_from_toml(text, source=f"{package}/{resource}")

@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 
 from gongkai import model
+from gongkai.layouts import layout_toml
 from gongkai.layouts.codes import load_codes
 from gongkai.model import (
     SCHEMA_VERSION,
@@ -60,14 +61,7 @@ _DATE = r"^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 def builtin_layouts() -> tuple:
     """The layouts of the built-in templates (not those of installed plugins: the shipped
     schema must not depend on what else is installed)."""
-    from gongkai.layouts.layout import layouts_from_package
-
-    found = []
-    for name in sorted(resources.files("gongkai.plugins").joinpath("layouts").iterdir(),
-                       key=lambda p: p.name):
-        if name.name.endswith(".toml"):
-            found += layouts_from_package("gongkai.plugins", f"layouts/{name.name}")
-    return tuple(found)
+    return tuple(layout_toml.builtin_layouts().values())
 
 
 def _templates() -> list[str]:

@@ -34,6 +34,8 @@ from itertools import pairwise
 
 import attrs
 
+from gongkai.grammars import pattern
+
 #: A run of a row's numbers written together: digits, signs, decimal points, thousands commas,
 #: spaces between digits, and a money unit at its end.
 RUN = re.compile(r"-?\d(?:[\d.\-]|,(?=\d{3})|[ \t]+(?=-?\d))*(?:亿元|万元|元)?")
@@ -58,7 +60,7 @@ MAX_DIGITS = 13
 #: report's three tables alone are longer; the seeds' longest paragraph has 725 characters).
 MIN_PARAGRAPH = 800
 
-_HEADING_START = re.compile(r"[一二三四五六七八九十]{1,2}[ \t]*、")
+_HEADING_START = re.compile(rf"{pattern('_NUMERAL')}[ \t]*、")
 _NUMERALS = "一二三四五六七八九十"
 
 
@@ -348,7 +350,7 @@ def _headings(line: str, section: Callable[[str], str]) -> list[tuple[int, str, 
             continue
         title = line[m.end():m.end() + 30]
         # A title holds no numbers and no other part's number (四、结转下年度继续办理0 is a row).
-        stop = re.search(r"\d|[一二三四五六七八九十]{1,2}[ \t]*、", title)
+        stop = re.search(rf"\d|{_HEADING_START.pattern}", title)
         title = title[:stop.start()] if stop else title
         # The shortest title the vocabulary knows ends the heading.
         end = next((k for k in range(2, len(title) + 1) if section(title[:k])), None)

@@ -28,12 +28,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 import attrs
 
 from gongkai.config import Config
 from gongkai.engine import guard
-from gongkai.engine.manager import Engine
 from gongkai.engine.plugin_types import Rule
 from gongkai.model import (
     Cell,
@@ -46,6 +46,9 @@ from gongkai.model import (
     Table,
     cell_ref,
 )
+
+if TYPE_CHECKING:  # annotations only: the engine's variants import this package
+    from gongkai.engine.manager import Engine
 
 #: The id of the restoration of determined cells: configurable like a rule (``off`` disables it).
 INFERRED = "cells.inferred"
