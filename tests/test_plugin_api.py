@@ -179,3 +179,19 @@ def test_a_failing_plugin_does_not_stop_the_others_hooks():
         engine = Engine([Broken(), _writers("fine", calls)], autoload=False)
     assert [c.name for c in engine.writers()] == ["fine"]
     assert "Broken" not in engine.info
+
+
+def test_a_layouts_wrapper_sees_the_second_call_made_for_variant_files():
+    calls: list[int] = []
+
+    class Wrapper:
+        @gongkai.hookimpl(wrapper=True)
+        def gongkai_add_layouts(self, register):
+            calls.append(1)
+            return (yield)
+
+    engine = Engine([Wrapper()], variants=[FIXTURES / "variants" / "hubei-variant.toml"],
+                    strict=True)
+    assert len(calls) == 2
+    assert any(c.plugin == "hubei-test" for c in engine.layouts())
+    assert len(Engine([Wrapper()], strict=True).layouts()) and len(calls) == 3
