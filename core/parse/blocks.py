@@ -8,6 +8,7 @@ section's heading is split into its number and title here, once for both.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import NamedTuple
 
@@ -87,3 +88,97 @@ class ParsedDocument:
 
     def all_sections(self) -> tuple[SectionBlock, ...]:
         return (self.preamble, *self.sections)
+
+
+class BlockBuilder:
+    """The one builder of blocks, fed the grammar's rules as a parse meets them, in order.
+
+    Both readings call it: the Lark parser as its inline transformer (:mod:`gongkai.parse.grammar`:
+    each method is named by a rule of ``report.lark`` and called when Lark reduces it, so no tree
+    is built), and the line walk (:mod:`gongkai.parse.fastparse`) through :data:`EVENTS`, at the
+    points of the grammar's automaton where the same rules are decided. The grammar's rules
+    are tied to blocks here and nowhere else.
+    """
+
+    def __init__(self) -> None:
+        self._sections: list[tuple[str, str, int, list[Line | TableBlock]]] = [("", "", 1, [])]
+        self._blocks = self._sections[0][3]
+        self._captions: list[CellToken] = []
+        self._rows: list[tuple[CellToken, ...]] = []
+        self._row: list[CellToken] = []
+
+    def line(self, kind: str, text: str, line: int) -> None:
+        """A paragraph, sub-heading or caption line (a caption is kept for the next table)."""
+        if kind == "caption":
+            self._captions.append(CellToken("label", text, line, 0))
+        else:
+            self._captions = []
+        self._blocks.append(Line(kind, text, line))
+
+    def heading(self, text: str, line: int) -> None:
+        number, title = split_heading(text)
+        self._blocks, self._captions = [], []
+        self._sections.append((number, title, line, self._blocks))
+
+    def cell(self, kind: str, text: str, line: int) -> None:
+        """The next cell of the row being read; its index is the number of cells before it."""
+        self._row.append(CellToken(kind, "" if kind == "empty" else text, line, len(self._row)))
+
+    def cells(self, cells: tuple[tuple[str, str], ...], line: int) -> None:
+        """Several cells of one line at once, as ``(kind, text)``."""
+        row, new = self._row, tuple.__new__
+        row.extend([new(CellToken, (kind, text, line, i))
+                    for i, (kind, text) in enumerate(cells, len(row))])
+
+    def row(self) -> None:
+        self._rows.append(tuple(self._row))
+        self._row = []
+
+    def value_line(self, text: str, line: int) -> None:
+        """A value alone on its line inside a table: a row of one value cell."""
+        self._rows.append((CellToken("value", text, line, 0),))
+
+    def table(self) -> None:
+        self._blocks.append(TableBlock(tuple(self._rows), tuple(self._captions)))
+        self._rows, self._captions = [], []
+
+    def document(self) -> ParsedDocument:
+        first, *rest = self._sections
+        return ParsedDocument(
+            preamble=SectionBlock("", "", 1, tuple(first[3])),
+            sections=tuple(SectionBlock(n, t, ln, tuple(b)) for n, t, ln, b in rest),
+        )
+
+
+Event = Callable[[BlockBuilder, str, int], None]
+
+
+def _line(kind: str) -> Event:
+    return lambda b, text, line: b.line(kind, text, line)
+
+
+def _cell(kind: str) -> Event:
+    return lambda b, text, line: b.cell(kind, text, line)
+
+
+#: What each rule of the grammar builds, by its name (alias or rule name). A rule of the first
+#: kind is decided by its first token, which it is given; ``row`` and ``table`` are decided
+#: when the rule is complete.
+TOKEN_RULES: dict[str, Event] = {
+    "paragraph": _line("paragraph"), "subheading": _line("subheading"),
+    "caption": _line("caption"), "heading": BlockBuilder.heading,
+    "value_line": BlockBuilder.value_line,
+    "label": _cell("label"), "value": _cell("value"), "empty": _cell("empty"),
+}
+COMPLETE_RULES: dict[str, Event] = {
+    "row": lambda b, _text, _line: b.row(), "table": lambda b, _text, _line: b.table(),
+}
+#: Rules that hold others and build nothing themselves.
+CONTAINER_RULES = frozenset({"document", "preamble", "section"})
+
+
+def unknown_rules(names: Iterable[str]) -> list[str]:
+    """The rule names among ``names`` the builder does not know (rules named with a leading
+    ``_`` are inlined by Lark and build nothing)."""
+    known = TOKEN_RULES.keys() | COMPLETE_RULES.keys() | CONTAINER_RULES
+    return sorted({n for n in names if not n.startswith("_") and n not in known})

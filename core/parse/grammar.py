@@ -1,26 +1,26 @@
 """Parse pipe text with the report grammar (``grammars/report.lark``) into blocks.
 
 The grammar is built once per process, when a text needs it (0.1 s; most texts are walked by
-:mod:`gongkai.parse.fastparse` without it); the parse tree is turned into a few plain records:
-sections of paragraphs, sub-headings and table blocks whose cells know their kind, text, line
-and position on the line.
+:mod:`gongkai.parse.fastparse` without it). Lark builds no tree: its rules are given, as it
+reduces them, to the block builder both readings share (:mod:`gongkai.parse.blocks`).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from typing import TYPE_CHECKING
 
-from gongkai.errors import ReportSyntaxError
+from gongkai.errors import ConfigError, ReportSyntaxError
 from gongkai.grammars import grammar_text
 from gongkai.parse.blocks import (
-    CellToken,
-    Line,
+    COMPLETE_RULES,
+    CONTAINER_RULES,
+    TOKEN_RULES,
+    BlockBuilder,
     ParsedDocument,
-    SectionBlock,
-    TableBlock,
-    split_heading,
+    unknown_rules,
 )
 
 if TYPE_CHECKING:
@@ -33,7 +33,9 @@ GRAMMAR = "report.lark"
 
 @cache
 def parser() -> lark.Lark:
-    """The LALR parser of the report grammar, built once per process.
+    """The LALR parser of the report grammar, built once per process, with
+    :class:`~gongkai.parse.blocks.BlockBuilder` as its inline transformer: its rules build the
+    blocks as Lark reduces them, and no parse tree is made.
 
     Not kept on disk: Lark's cache is a pickle, and loading a pickle can run code (a file
     planted in the cache directory would run on the next conversion).
@@ -41,14 +43,36 @@ def parser() -> lark.Lark:
     import lark
 
     text = grammar_text()
-    options = dict(
-        parser="lalr",
-        lexer="contextual",
-        start="document",
-        propagate_positions=True,
-        maybe_placeholders=False,
-    )
-    return lark.Lark(text, **options)
+    grammar = lark.Lark(text, parser="lalr", lexer="contextual", start="document",
+                        maybe_placeholders=False, transformer=_Callbacks())
+    unknown = unknown_rules(r.alias or r.origin.name for r in grammar.rules)
+    if unknown:
+        raise ConfigError(f"{GRAMMAR}: rules {', '.join(unknown)} build no block "
+                          "(gongkai.parse.blocks.BlockBuilder names the rules it builds)")
+    return grammar
+
+
+class _Callbacks:
+    """Lark's inline transformer: each rule, as Lark reduces it, to the builder of this parse."""
+
+    builder = BlockBuilder()
+
+    def __getattr__(self, name: str):
+        if name in TOKEN_RULES:
+            event = TOKEN_RULES[name]
+            return lambda children: event(self.builder, str(children[0]).strip(),
+                                          children[0].line)
+        if name in COMPLETE_RULES:
+            event = COMPLETE_RULES[name]
+            return lambda children: event(self.builder, "", 0)
+        if name == "document":
+            return lambda children: self.builder.document()
+        if name in CONTAINER_RULES:
+            return lambda children: None
+        raise AttributeError(name)
+
+
+_LOCK = threading.Lock()  # one builder per parse, and the parser is shared
 
 
 #: Terminals of the grammar that gongkai.parse.tabulate matches lines with, before the text is
@@ -82,16 +106,14 @@ def parse_with_grammar(text: str) -> ParsedDocument:
     """:func:`parse` by the Lark parser alone (``text`` ends with a newline)."""
     import lark
 
-    try:
-        tree = parser().parse(text)
-    except lark.exceptions.UnexpectedInput as exc:
-        raise ReportSyntaxError(_describe(exc, text), line=exc.line) from None
-    lines = text.split("\n")
-    preamble, *sections = tree.children
-    return ParsedDocument(
-        preamble=SectionBlock("", "", 1, _blocks(preamble.children, lines)),
-        sections=tuple(_section(s, lines) for s in sections),
-    )
+    p = parser()
+    callbacks = p.options.transformer
+    with _LOCK:
+        callbacks.builder = BlockBuilder()
+        try:
+            return p.parse(text)
+        except lark.exceptions.UnexpectedInput as exc:
+            raise ReportSyntaxError(_describe(exc, text), line=exc.line) from None
 
 
 def _describe(exc: lark.exceptions.UnexpectedInput, text: str) -> str:
@@ -111,44 +133,3 @@ def _describe(exc: lark.exceptions.UnexpectedInput, text: str) -> str:
         expected = ", ".join(sorted(exc.expected)) or "end of input"
         return f"column {exc.column}: unexpected {exc.token.type} (expected {expected})"
     return str(exc)
-
-
-def _section(tree: lark.Tree, lines: list[str]) -> SectionBlock:
-    heading, *body = tree.children
-    token = heading.children[0]
-    number, title = split_heading(str(token).strip())
-    return SectionBlock(number, title, token.line, _blocks(body, lines))
-
-
-def _blocks(children: list, lines: list[str]) -> tuple[Line | TableBlock, ...]:
-    blocks: list[Line | TableBlock] = []
-    captions: list[CellToken] = []
-    for child in children:
-        if child.data == "table":
-            blocks.append(TableBlock(tuple(_rows(child, lines)), tuple(captions)))
-            captions = []
-            continue
-        token = child.children[0]
-        if child.data == "caption":
-            captions.append(CellToken("label", str(token).strip(), token.line, 0))
-        else:
-            captions = []
-        blocks.append(Line(child.data, str(token).strip(), token.line))
-    return tuple(blocks)
-
-
-def _rows(table: lark.Tree, lines: list[str]):
-    for row in table.children:
-        if row.data == "value_line":
-            yield (_cell("value", row.children[0], 0),)
-        else:
-            # A row starts its line and every cell before the k-th closed with one "|", so the
-            # k-th cell has k "|" before it: counted, not searched for, to stay linear on a
-            # line of thousands of cells.
-            yield tuple(_cell(cell.data, cell.children[0], k)
-                        for k, cell in enumerate(row.children))
-
-
-def _cell(kind: str, token: lark.Token, index: int) -> CellToken:
-    text = "" if kind == "empty" else str(token).strip()
-    return CellToken(kind, text, token.line, index)
