@@ -17,8 +17,8 @@ from gongkai.engine.manager import default_engine
 from gongkai.errors import ReportSyntaxError
 from gongkai.normalize.normalizers import normalize
 from gongkai.parse.document import parse
-from gongkai.parse.fastparse import RULES_FINGERPRINT, lexers, parse_lines, rules_fingerprint
-from gongkai.parse.grammar import parse_with_grammar, parser
+from gongkai.parse.fastparse import lexers, parse_lines, walk_table
+from gongkai.parse.grammar import parse_with_grammar
 from gongkai.pipeline import read
 
 from conftest import SEEDS
@@ -41,10 +41,7 @@ def lark_blocks(text: str):
 
 
 def test_the_fast_path_is_on_for_this_grammar():
-    assert rules_fingerprint(parser()) == RULES_FINGERPRINT, (
-        "the grammar's rules changed: gongkai.parse.fastparse stands aside (slow but correct). "
-        "Check that its walk still matches the rules, then update RULES_FINGERPRINT."
-    )
+    assert walk_table() is not None
     assert lexers() is not None
 
 
@@ -126,27 +123,35 @@ def test_remembered_row_lines_stay_bounded(monkeypatch):
     assert parse_lines(again) == parse_with_grammar(again)
 
 
-def test_the_lexers_kept_in_the_cache_are_the_grammars(tmp_path, monkeypatch):
-    # lexers() compiles what the cache keeps; what it keeps is what the built parser gives,
-    # and a text still parses to Lark's blocks with lexers read back from a fresh cache.
+def test_the_table_kept_in_the_cache_is_the_grammars(tmp_path, monkeypatch):
+    # walk_table() reads what the cache keeps; what it keeps is what the built parser gives,
+    # and a text still parses to Lark's blocks with the table read back from a fresh cache.
     import json
 
     from gongkai.parse import fastparse
+    from gongkai.parse.grammar import parser
 
-    assert {state: (p.pattern, p.flags) for state, p in lexers().items()} == (
-        fastparse._lexer_patterns())
+    # The same table whichever run took it (Lark numbers its states differently each run).
+    assert walk_table() == json.loads(json.dumps(fastparse._take_table(parser())))
     monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path))
-    fastparse.lexers.cache_clear()
+    clear_walk()
     try:
-        built = fastparse.lexers()
+        built = fastparse.walk_table()
         (entry,) = tmp_path.glob("fast-lexers-*.json")
-        assert {s: tuple(v) for s, v in json.loads(entry.read_text("utf-8"))["value"].items()} == {
-            s: (p.pattern, p.flags) for s, p in built.items()}
-        fastparse.lexers.cache_clear()
+        assert json.loads(entry.read_text("utf-8"))["value"] == built
+        clear_walk()
         text = normalized(SEEDS[0])
         assert parse_lines(text) == lark_blocks(text)
     finally:
-        fastparse.lexers.cache_clear()
+        clear_walk()
+
+
+def clear_walk() -> None:
+    from gongkai.parse import fastparse
+
+    for cached in (fastparse.walk_table, fastparse.lexers, fastparse._compiled):
+        cached.cache_clear()
+    fastparse._ROW_SHAPES.clear()
 
 
 def test_a_conversion_starts_without_lark(tmp_path):
@@ -165,25 +170,103 @@ def test_a_conversion_starts_without_lark(tmp_path):
     assert runs[1][1] == "False"
 
 
-def test_an_edited_rule_turns_the_walk_off_loudly_and_the_result_stays_right(tmp_path,
-                                                                             monkeypatch):
-    """A rule added to the grammar (here a paragraph may also be a caption-like line) is not one
-    the walk knows: it stands aside with a FastPathWarning, and Lark gives the blocks."""
-    from gongkai.parse import document, fastparse, grammar
+def edited_grammar(monkeypatch, tmp_path, *edits: tuple[str, str]) -> None:
+    """Parse with a copy of report.lark edited by ``edits`` (each ``(old, new)``, which must
+    apply), as if it were the grammar shipped; undone by the fixture's teardown."""
+    from gongkai.parse import fastparse, grammar
 
-    original = grammar.grammar_text()
-    edited = original.replace("paragraph: TEXT _NL", "paragraph: TEXT _NL | TEXT TEXT _NL", 1)
-    assert edited != original
-    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(grammar, "grammar_text", lambda: edited)
-    monkeypatch.setattr(fastparse, "grammar_text", lambda: edited)
+    text = grammar.grammar_text()
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    copy = tmp_path / "report.lark"
+    copy.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(grammar, "grammar_text", copy.read_text)
+    monkeypatch.setattr(fastparse, "grammar_text", copy.read_text)
     grammar.parser.cache_clear()
-    fastparse.lexers.cache_clear()
-    try:
-        text = normalized(SEEDS[0])
-        with pytest.warns(fastparse.FastPathWarning, match="RULES_FINGERPRINT"):
-            assert parse_lines(text) is None
-        assert document.parse(text) == parse_with_grammar(text)
-    finally:
-        grammar.parser.cache_clear()
-        fastparse.lexers.cache_clear()
+    clear_walk()
+
+
+@pytest.fixture
+def restore_grammar():
+    from gongkai.parse import grammar
+
+    yield
+    grammar.parser.cache_clear()
+    clear_walk()
+
+
+# Texts an edited grammar is tried on: the seeds, and lines of every kind.
+EDGE_TEXT = "\n".join(["", "前言", *LINES[3:-4], "一、总体情况", "规章 | 0 |", "5", "x"]) + "\n"
+
+
+@pytest.mark.parametrize("edits", [
+    # alternatives reordered, and rules written in another order: the same language
+    [("cell: LABEL PIPE   -> label\n    | VALUE PIPE   -> value\n    | PIPE         -> empty",
+      "cell: PIPE -> empty\n    | VALUE PIPE -> value\n    | LABEL PIPE -> label")],
+    [("_prose: paragraph | subheading | caption", "_prose: caption | subheading | paragraph"),
+     ("table: row (row | value_line)*", "table: row (value_line | row)*")],
+    # an extra alternative: a caption may also stand between the rows of a table
+    [("table: row (row | value_line)*", "table: row (row | value_line | caption)*")],
+    # an extra alternative: a heading may be followed by a sub-heading on its own
+    [("heading: HEADING _NL", "heading: HEADING _NL | HEADING _NL SUBHEADING _NL")],
+], ids=["cells-reordered", "rules-reordered", "caption-in-table", "heading-alternative"])
+def test_an_edited_grammar_is_walked_with_the_table_derived_from_it(tmp_path, monkeypatch,
+                                                                   restore_grammar, edits):
+    """The walk follows the grammar it is given: with a rule reordered or given another
+    alternative, the table is taken again (no warning) and the walk gives Lark's blocks."""
+    import warnings
+
+    from gongkai.parse.fastparse import FastPathWarning
+
+    edited_grammar(monkeypatch, tmp_path, *edits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FastPathWarning)
+        assert walk_table() is not None
+    for text in [*(normalized(p) for p in SEEDS), EDGE_TEXT]:
+        expected = lark_blocks(text)
+        fast = parse_lines(text)
+        assert fast == expected
+        if expected is not None:
+            assert fast is not None  # walked, not left to Lark
+
+
+def test_a_caption_between_rows_is_read_as_the_edited_grammar_says(tmp_path, monkeypatch,
+                                                                   restore_grammar):
+    # The edit changes the blocks, and the walk changes with it: one table, not two.
+    text = "规章 | 0 |\n第二十条第(一)项\n规章 | 1 |\n"
+    kinds = [type(b).__name__ for b in parse_with_grammar(text).preamble.blocks]
+    assert kinds == ["TableBlock", "Line", "TableBlock"]  # the grammar shipped
+    edited_grammar(monkeypatch, tmp_path,
+                   ("table: row (row | value_line)*", "table: row (row | value_line | caption)*"))
+    fast = parse_lines(text)
+    assert fast is not None and fast == parse_with_grammar(text)
+    assert [type(b).__name__ for b in fast.preamble.blocks] == ["Line", "TableBlock"]
+
+
+def test_a_grammar_the_walk_cannot_take_is_parsed_by_lark_loudly(tmp_path, monkeypatch,
+                                                                 restore_grammar):
+    """Cells of a row written right-recursively: the parser's stack grows with the cells, so
+    there is no finite table to walk. The walk stands aside with a FastPathWarning saying why,
+    and Lark gives the blocks."""
+    from gongkai.parse import document, fastparse
+
+    edited_grammar(monkeypatch, tmp_path,
+                   ("row: cell+ open_cell? _NL",
+                    "row: _cells open_cell? _NL\n_cells: cell _cells | cell"))
+    text = normalized(SEEDS[0])
+    with pytest.warns(fastparse.FastPathWarning, match="configurations"):
+        assert parse_lines(text) is None
+    assert document.parse(text) == parse_with_grammar(text)
+
+
+def test_a_rule_no_block_is_built_for_is_an_error(tmp_path, monkeypatch, restore_grammar):
+    from gongkai.errors import ConfigError
+    from gongkai.parse.grammar import parser
+
+    edited_grammar(monkeypatch, tmp_path,
+                   ("_prose: paragraph | subheading | caption",
+                    "_prose: paragraph | subheading | caption | note\nnote: \"注:\" TEXT _NL"))
+    with pytest.raises(ConfigError, match="note"):
+        parser()

@@ -128,9 +128,9 @@ def test_malformed_lexer_entry_does_not_break_later_runs(tmp_path):
 
 
 def _valid_now(entry) -> bool:
-    from gongkai.parse.fastparse import _valid_patterns
+    from gongkai.parse.fastparse import _valid_table
 
-    return _valid_patterns(json.loads(entry.read_text(encoding="utf-8"))["value"])
+    return _valid_table(json.loads(entry.read_text(encoding="utf-8"))["value"])
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership")

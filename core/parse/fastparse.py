@@ -1,147 +1,134 @@
-"""The report grammar run line by line, without building a parse tree: the same blocks, faster.
+"""The report grammar run line by line, without Lark: the same blocks, faster.
 
 :func:`gongkai.parse.grammar.parse_with_grammar` gives the text to the Lark LALR parser of
-``grammars/report.lark`` and turns the tree into blocks. For a corpus that is most of the conversion
-time, spent on Python bookkeeping per token (tree nodes, positions) rather than on matching. The
-grammar's structure is small — lines of prose, headings, and table rows of ``|``-closed cells — so
-this module walks it directly, line by line, and builds the blocks as it goes: a line without a bar
-is one token; a line with one is a table row, split at its bars, each cell one token.
+``grammars/report.lark``; for a corpus that is most of the conversion time, spent on Python
+bookkeeping per token rather than on matching. The grammar's structure is small — lines of
+prose, headings, and table rows of ``|``-closed cells — so this module walks it line by line,
+with a table taken from Lark's own parser when the grammar is loaded (:func:`walk_table`):
 
-It stays the grammar's reading by construction:
+* the *nodes* are the parser's reachable configurations (its whole stack of LALR states),
+  found by running Lark's parse table on every terminal from the start; each node has the
+  lexer Lark's contextual lexer uses there, and an edge for every terminal it accepts, saying
+  where the parser goes and which rules that completes;
+* what a token builds is the rule it is the first token of, found the same way (every way on
+  from the node must reduce it in the same rule), and the blocks are built by the builder the
+  Lark path uses (:class:`gongkai.parse.blocks.BlockBuilder`) — so a rule reordered or given
+  another alternative in the grammar is followed, and nothing here restates a rule;
+* a grammar whose table cannot be taken so (configurations without bound, a token whose rule
+  depends on what follows it, a shortcut below that does not hold) is parsed by Lark, with a
+  :class:`FastPathWarning` saying why: correct, and slower, never silently different;
+* anything the walk does not expect in a text (a syntax error) returns None, and the text
+  goes to Lark, which gives the located error;
+* the table is kept in the on-disk cache, named by the grammar, Lark's version and this
+  module's format, so a process that only walks never imports Lark;
+* three shortcuts rest on what the terminals are, and are checked when the table is taken:
+  after a bar only the ignored blanks token matches blanks; a line without a bar is lexed
+  without the terminals that need one (the bar, and the cells it closes: see _without_bar);
+  and a row line is lexed on its own, so what a row line read in a node gave is remembered
+  (see _ROW_SHAPES).
 
-* every token is matched by Lark's own lexer for the parser state the grammar is in at that
-  point (the terminals it accepts there, in Lark's priority order), taken from the built
-  parser by feeding it sample token sequences — so a terminal edited in the grammar is
-  followed automatically;
-* the transitions between those states are the grammar's rules, which are fingerprinted: if
-  the rules change, or the sample sequences of one state disagree, this module stands aside;
-* anything it does not expect (a syntax error, a state it does not know) returns None, and
-  the text goes to Lark, which gives the result or the located error;
-* the lexers are kept in the on-disk cache, named by the grammar, Lark's version and this
-  module's definitions, so a process that only walks never imports Lark;
-* three shortcuts rest on what the terminals are, and are checked or bounded: after a bar
-  only the ignored blanks token matches blanks (checked when the lexers are taken); a line
-  without a bar is lexed without the terminals that need one (the bar, and the cells it
-  closes: see _without_bar); and a row line is lexed on its own, so the cells of a row line
-  already read are remembered (see _ROW_SHAPES).
-
-tests/test_batch_fastparse.py checks that both give the same blocks on the seeds and on
-generated report-shaped texts.
+tests/test_batch_fastparse.py checks that both give the same blocks on the seeds, on
+generated report-shaped texts and on edited grammars.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import warnings
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gongkai.engine.cache import cached_json, digest
 from gongkai.grammars import grammar_text
 from gongkai.parse.blocks import (
-    CellToken,
-    Line,
+    COMPLETE_RULES,
+    TOKEN_RULES,
+    BlockBuilder,
+    Event,
     ParsedDocument,
-    SectionBlock,
-    TableBlock,
-    split_heading,
 )
 from gongkai.parse.grammar import parser
 
 if TYPE_CHECKING:
     import lark
 
+
 class FastPathWarning(UserWarning):
     """The line walk is off for this grammar: conversions are right, and slower."""
 
 
-#: sha256 (first 16 hex digits) of the grammar's rules this module walks. A change to the
-#: rules (not to terminals) disables the fast path until it is checked again and updated.
-RULES_FINGERPRINT = "ce60caccc81b7d2d"
+class Unwalkable(Exception):
+    """The grammar's table cannot be walked line by line (the message says why)."""
 
-#: The grammar's states this walker knows, each with token sequences that reach it. Every
-#: sequence of a state must give the same lexer, or the fast path is not used.
-_STATES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "start": ((),),
-    "prose": (
-        ("TEXT", "_NL"), ("SUBHEADING", "_NL"), ("CAPTION", "_NL"), ("HEADING", "_NL"),
-        ("_NL", "TEXT", "_NL"), ("PIPE", "_NL", "TEXT", "_NL"), ("HEADING", "_NL", "TEXT", "_NL"),
-        ("HEADING", "_NL", "PIPE", "_NL", "CAPTION", "_NL"), ("_NL",),
-    ),
-    "table": (
-        ("PIPE", "_NL"), ("LABEL", "PIPE", "_NL"), ("VALUE", "PIPE", "_NL"),
-        ("PIPE", "OPEN_LABEL", "_NL"), ("PIPE", "OPEN_VALUE", "_NL"),
-        ("PIPE", "_NL", "OPEN_VALUE", "_NL"), ("PIPE", "_NL", "PIPE", "_NL"),
-        ("HEADING", "_NL", "PIPE", "_NL"), ("TEXT", "_NL", "LABEL", "PIPE", "_NL"),
-        ("CAPTION", "_NL", "PIPE", "PIPE", "_NL"),
-    ),
-    "cell": (
-        ("PIPE",), ("LABEL", "PIPE"), ("VALUE", "PIPE"), ("PIPE", "PIPE"),
-        ("PIPE", "LABEL", "PIPE"), ("PIPE", "VALUE", "PIPE"), ("TEXT", "_NL", "PIPE"),
-        ("PIPE", "_NL", "LABEL", "PIPE"), ("HEADING", "_NL", "VALUE", "PIPE", "PIPE"),
-    ),
-    "eol": (
-        ("TEXT",), ("HEADING",), ("SUBHEADING",), ("CAPTION",), ("PIPE", "OPEN_LABEL"),
-        ("PIPE", "OPEN_VALUE"), ("PIPE", "_NL", "OPEN_VALUE"), ("HEADING", "_NL", "TEXT"),
-    ),
-}
 
+#: Bumped when what walk_table returns changes meaning.
+_CACHE_FORMAT = "2"
+#: Configurations explored before a grammar is called unwalkable (this one has a few dozen).
+_MAX_NODES = 2000
 #: Cells that start with blanks, as they follow a bar.
 _BLANK_LED = (" 0 |", "\t规章 |", "  减3 |", " / |", " 4(其中2) |", " 5\n", " 其他\n", " (一)x |")
-
-#: What the walker does with each terminal where a line starts.
-_PROSE = {"TEXT": "paragraph", "SUBHEADING": "subheading", "CAPTION": "caption"}
-_OPEN = {"OPEN_LABEL": "label", "OPEN_VALUE": "value"}
-_CLOSED = {"LABEL": "label", "VALUE": "value"}
-
-
-def rules_fingerprint(p: lark.Lark) -> str:
-    rules = sorted(
-        f"{r.origin.name}: {' '.join(s.name for s in r.expansion)} -> {r.alias or ''}"
-        for r in p.rules
-    )
-    ignore = ",".join(sorted(p.lexer_conf.ignore))
-    text = "\n".join([*rules, f"%ignore {ignore}"])
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+#: Where a terminal that closes on a bar ends: the grammar's closed-cell lookahead.
+_CLOSED_LOOKAHEAD = "(?=[ \t]*\\|)"
 
 
 @cache
-def lexers() -> dict[str, re.Pattern[str]] | None:
-    """The compiled lexer of each known state, or None when the fast path cannot be used.
-
-    They are taken from the built parser once and kept in the on-disk cache (gongkai.engine.cache),
-    named by the grammar, Lark's version and this module's definitions: a new process — every
-    worker of a batch, every ``gongkai convert`` — compiles them without importing Lark.
-    """
-    key = digest(grammar_text(), _lark_version(), RULES_FINGERPRINT, repr(_STATES),
-                 repr(_BLANK_LED), repr(_BAR_TERMINALS), _CACHE_FORMAT)
-    patterns = cached_json("fast-lexers", key, _lexer_patterns, _valid_patterns)
-    if not patterns:
+def walk_table() -> dict[str, Any] | None:
+    """The walk's table for the grammar, or None (with a FastPathWarning) when it cannot be
+    walked. Taken from the built parser once and kept in the on-disk cache
+    (gongkai.engine.cache): a new process — every worker of a batch, every ``gongkai
+    convert`` — reads it without importing Lark."""
+    key = digest(grammar_text(), _lark_version(), _CACHE_FORMAT, repr(_BLANK_LED),
+                 _CLOSED_LOOKAHEAD, repr(_MAX_NODES))
+    table = cached_json("fast-lexers", key, _table_or_reason, _valid_table)
+    if "unwalkable" in table:
         # Correct, but every text goes to Lark: say so once, rather than be slow in silence.
-        warnings.warn(
-            "the report grammar's rules are not those gongkai.parse.fastparse walks: every "
-            "text is parsed by Lark (more than twice as slow); after changing a rule in "
-            "report.lark, check the walk and update _STATES and RULES_FINGERPRINT "
-            "(tests/test_batch_fastparse.py says how)", FastPathWarning, stacklevel=2)
+        warnings.warn(f"the report grammar cannot be walked line by line ({table['unwalkable']}):"
+                      " every text is parsed by Lark (more than ten times as slow)",
+                      FastPathWarning, stacklevel=2)
         return None
-    return {state: re.compile(pattern, flags) for state, (pattern, flags) in patterns.items()}
+    return table
 
 
-#: Bumped when what _lexer_patterns returns changes meaning.
-_CACHE_FORMAT = "1"
+@cache
+def lexers() -> list[tuple[re.Pattern[str], re.Pattern[str]]] | None:
+    """The walk's lexers compiled, each with its lexer for a line without a bar, or None when
+    the fast path cannot be used."""
+    table = walk_table()
+    if table is None:
+        return None
+    return [(re.compile(full, full_flags), re.compile(nobar, nobar_flags))
+            for full, full_flags, nobar, nobar_flags in table["lexers"]]
 
 
-def _valid_patterns(value: object) -> bool:
-    """Whether a cached value is what _lexer_patterns makes: state -> [pattern, flags]."""
+def _valid_table(value: object) -> bool:
+    """Whether a cached value is what _table_or_reason makes."""
     if not isinstance(value, dict):
         return False
-    for state, entry in value.items():
-        if not (isinstance(state, str) and isinstance(entry, list) and len(entry) == 2
-                and isinstance(entry[0], str) and type(entry[1]) is int):
+    if set(value) == {"unwalkable"}:
+        return isinstance(value["unwalkable"], str)
+    if set(value) != {"nodes", "bar", "newline", "ignore", "lexers"}:
+        return False
+    lexers, nodes = value["lexers"], value["nodes"]
+    if not (isinstance(lexers, list) and isinstance(nodes, list) and nodes
+            and isinstance(value["ignore"], list)):
+        return False
+    for entry in lexers:
+        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)
+                and isinstance(entry[2], str) and type(entry[1]) is type(entry[3]) is int):
             return False
         re.compile(entry[0], entry[1])  # an error makes the entry invalid (rebuilt)
+        re.compile(entry[2], entry[3])
+    events = TOKEN_RULES.keys() | COMPLETE_RULES.keys()
+    for node in nodes:
+        if not (isinstance(node, list) and len(node) == 3 and type(node[0]) is int
+                and 0 <= node[0] < len(lexers) and isinstance(node[1], dict)):
+            return False
+        for edge in [*node[1].values(), *([node[2]] if node[2] is not None else [])]:
+            if not (isinstance(edge, list) and len(edge) == 3 and type(edge[0]) is int
+                    and 0 <= edge[0] < len(nodes) and isinstance(edge[1], list)
+                    and set(edge[1]) <= events and (edge[2] is None or edge[2] in events)):
+                return False
     return True
 
 
@@ -156,53 +143,164 @@ def _lark_version() -> str:
         return lark.__version__
 
 
-def _lexer_patterns() -> dict[str, tuple[str, int]]:
-    """Each known state's lexer as ``(pattern, flags)``, from the built parser ({} when the
-    fast path cannot be used)."""
-    import lark
+def _table_or_reason() -> dict[str, Any]:
+    try:
+        return _take_table(parser())
+    except Unwalkable as exc:
+        return {"unwalkable": str(exc)}
 
-    p = parser()
-    if rules_fingerprint(p) != RULES_FINGERPRINT:
-        return {}
+
+def _take_table(p: lark.Lark) -> dict[str, Any]:
+    """The walk's table, from Lark's parse table and contextual lexer.
+
+    ``nodes[i]`` is ``[lexer state, {terminal: edge}, edge at the end of the text or None]``;
+    an edge is ``[next node, rules completed before the token, rule the token starts or
+    None]`` (only rules the builder builds are named). Raises Unwalkable.
+    """
+    from lark.lexer import PatternStr
+
+    table = p.parser.parser.parser.parse_table
+    actions, end_state = table.states, table.end_states["document"]
+    # A rule that builds from its first token is built when that token is met: so that no
+    # other rule is completed before it, as Lark would, its symbols must all be terminals.
+    if any(str(r.alias or r.origin.name) in TOKEN_RULES and not all(s.is_term for s in r.expansion)
+           for r in p.rules):
+        raise Unwalkable("a rule built from its first token has other rules in it")
+    names = {t.name for t in p.terminals}
+    bars = [t.name for t in p.terminals if isinstance(t.pattern, PatternStr)
+            and t.pattern.value == "|"]
+    newlines = [t.name for t in p.terminals
+                if all(re.fullmatch(t.pattern.to_regexp(), s) for s in ("\n", " \n\t\n"))]
+    if len(bars) != 1 or len(newlines) != 1:
+        raise Unwalkable("no single terminal of the bar \"|\" and of the line break")
+
+    def run(stack: tuple[int, ...], terminal: str):
+        """Lark's LALR step: the stack after ``terminal`` is shifted (or the text accepted),
+        and each rule reduced with the depth its first symbol had."""
+        stack, reduced = list(stack), []
+        while True:
+            action = actions[stack[-1]].get(terminal)
+            if action is None:
+                return None
+            kind, arg = action
+            if kind.name == "Shift":
+                return (*stack, arg), reduced
+            size = len(arg.expansion)
+            reduced.append((arg, len(stack) - size))
+            del stack[len(stack) - size:]
+            stack.append(actions[stack[-1]][arg.origin.name][1])
+            if terminal == "$END" and stack[-1] == end_state:
+                return None, reduced
+
+    start = (table.start_states["document"],)
+    ids: dict[tuple[int, ...], int] = {start: 0}
+    order, steps = [start], []
+    for stack in order:  # breadth first: every configuration the parser can reach
+        found = {}
+        for terminal in [*sorted(n for n in actions[stack[-1]] if n in names), "$END"]:
+            step = run(stack, terminal)
+            if step is None:
+                continue
+            found[terminal] = step
+            after = step[0]
+            if after is not None and after not in ids:
+                if len(ids) >= _MAX_NODES:
+                    raise Unwalkable(f"more than {_MAX_NODES} parser configurations")
+                ids[after] = len(order)
+                order.append(after)
+        steps.append(found)
+
+    def starts(stack: tuple[int, ...]) -> str | None:
+        """The rule whose first token is the one just shifted on ``stack`` (None: it is not a
+        rule's first token), the same whatever follows, or Unwalkable."""
+        depth, seen, todo, rules = len(stack) - 1, set(), [stack], set()
+        while todo:
+            for after, reduced in steps[ids[todo.pop()]].values():
+                done = next(((r, d) for r, d in reduced if d <= depth), None)
+                if done is not None:
+                    rule, d = done
+                    rules.add(str(rule.alias or rule.origin.name) if d == depth else None)
+                elif after is not None and after not in seen:
+                    seen.add(after)
+                    todo.append(after)
+        if len(rules) != 1:
+            raise Unwalkable(f"a token's rule depends on what follows: {sorted(map(str, rules))}")
+        rule = rules.pop()
+        return rule if rule in TOKEN_RULES else None
+
+    def edge(after, reduced) -> list:
+        completed = [str(r.alias or r.origin.name) for r, _ in reduced]
+        return [ids[after] if after is not None else 0,
+                [n for n in completed if n in COMPLETE_RULES],
+                starts(after) if after is not None else None]
+
+    nodes = []
+    for stack, found in zip(order, steps, strict=True):
+        nodes.append([stack[-1], {t: edge(*s) for t, s in found.items() if t != "$END"},
+                      edge(*found["$END"]) if "$END" in found else None])
+    states = {n[0] for n in nodes}
+    after_bar = {nodes[e[0]][0] for n in nodes for t, e in n[1].items() if t == bars[0]}
+    found = _lexers(p, states, bars[0], after_bar)
+    # Nodes name their lexer, not Lark's state: state numbers differ from run to run, and
+    # states with the same lexer are the same to the walk.
+    distinct = sorted({tuple(v) for v in found.values()})
+    for node in nodes:
+        node[0] = distinct.index(tuple(found[node[0]]))
+    return {"nodes": _minimal(nodes), "lexers": [list(v) for v in distinct],
+            "bar": bars[0], "newline": newlines[0], "ignore": sorted(p.lexer_conf.ignore)}
+
+
+def _minimal(nodes: list[list]) -> list[list]:
+    """The same walk with nodes that behave alike merged (Moore's partition refinement): the
+    parser's configurations differ in stack entries that change nothing the walk does."""
+    def signature(node: list, part: list[int]) -> str:
+        edges = {t: [part[e[0]], e[1], e[2]] for t, e in node[1].items()}
+        end = node[2] and [node[2][1], node[2][2]]
+        return repr((node[0], sorted(edges.items()), end))
+
+    part = [0] * len(nodes)
+    while True:
+        classes: dict[str, int] = {}
+        new = [classes.setdefault(signature(n, part), len(classes)) for n in nodes]
+        if len(classes) == len(set(part)):
+            break
+        part = new
+    part = new  # class numbers in order of first node: the start stays node 0
+    merged: list[list | None] = [None] * len(classes)
+    for node, c in zip(nodes, part, strict=True):
+        if merged[c] is None:
+            merged[c] = [node[0], {t: [part[e[0]], *e[1:]] for t, e in node[1].items()},
+                         node[2] and [part[node[2][0]], *node[2][1:]]]
+    return merged  # type: ignore[return-value]
+
+
+def _lexers(p: lark.Lark, states: set[int], bar: str, after_bar: set[int]) -> dict[int, list]:
+    """The contextual lexer of each state and its lexer for a line without a bar, as
+    ``[pattern, flags, no-bar pattern, flags]``. Raises Unwalkable when a shortcut does not
+    hold."""
     contextual = p.parser.lexer
-    found: dict[str, re.Pattern[str]] = {}
-    for state, sequences in _STATES.items():
-        orders = set()
-        lexer = None
-        for sequence in sequences:
-            interactive = p.parse_interactive("")
-            try:
-                for name in sequence:
-                    interactive.feed_token(lark.Token(name, "\n" if name == "_NL" else "x"))
-            except lark.exceptions.UnexpectedInput:
-                return {}
-            lexer = contextual.lexers[interactive.parser_state.position]
-            if lexer.scanner and lexer.callback:  # terminals Lark post-processes: not here
-                return {}
-            orders.add(tuple(t.name for t in lexer.terminals))
-        if len(orders) != 1 or lexer is None:
-            return {}
-        if len(lexer.scanner._mres) != 1:  # Lark split a huge alternation: not expected
-            return {}
-        found[state] = lexer.scanner._mres[0]
-        found[state + NO_BAR] = _without_bar(lexer.terminals, found[state])
-    # After a bar, blanks are skipped without the lexer: only the ignored blanks token may
-    # match there, whatever follows them.
-    if any(found["cell"].match(s).lastgroup != "WS" for s in _BLANK_LED):
-        return {}
-    return {state: (pattern.pattern, pattern.flags) for state, pattern in found.items()}
+    ignore = set(p.lexer_conf.ignore)
+    found: dict[int, list] = {}
+    for state in sorted(states):
+        lexer = contextual.lexers[state]
+        if lexer.scanner is None:  # Lark builds a lexer's scanner when first used
+            lexer._build_scanner()
+        if lexer.callback:
+            raise Unwalkable("terminals Lark post-processes")
+        if len(lexer.scanner._mres) != 1:
+            raise Unwalkable("Lark split a lexer's alternation")
+        full = lexer.scanner._mres[0]
+        # After a bar, blanks are skipped without the lexer: only the ignored blanks token
+        # may match there, whatever follows them.
+        if state in after_bar and any(full.match(s).lastgroup not in ignore
+                                      for s in _BLANK_LED):
+            raise Unwalkable("a terminal other than the ignored blanks matches blanks after a bar")
+        nobar = _without_bar(lexer.terminals, full, bar)
+        found[state] = [full.pattern, full.flags, nobar.pattern, nobar.flags]
+    return found
 
 
-#: Suffix of the key of a state's lexer for a line without a bar.
-NO_BAR = ":no-bar"
-#: Terminals that match only before a "|" on their line: the bar, and the cells it closes
-#: (their pattern ends in the grammar's closed-cell lookahead, and their characters are no
-#: line breaks).
-_BAR_TERMINALS = ("PIPE", "LABEL", "VALUE")
-_CLOSED_LOOKAHEAD = "(?=[ \t]*\\|)"
-
-
-def _without_bar(terminals: list, full: re.Pattern[str]) -> re.Pattern[str]:
+def _without_bar(terminals: list, full: re.Pattern[str], bar: str) -> re.Pattern[str]:
     """A state's lexer for a line without a bar: its alternation without the terminals that
     need one. None of those can match on such a line, so the first alternative that matches
     is the same, without trying them (a closed cell scans the whole line and back for its
@@ -213,12 +311,9 @@ def _without_bar(terminals: list, full: re.Pattern[str]) -> re.Pattern[str]:
 
     if alternation(terminals) != full.pattern:
         return full
-    kept = [t for t in terminals if not _needs_bar(t.name, t.pattern.to_regexp())]
+    kept = [t for t in terminals
+            if not (t.name == bar or t.pattern.to_regexp().endswith(_CLOSED_LOOKAHEAD))]
     return re.compile(alternation(kept), full.flags) if kept else full
-
-
-def _needs_bar(name: str, regexp: str) -> bool:
-    return name in _BAR_TERMINALS and (regexp == "\\|" or regexp.endswith(_CLOSED_LOOKAHEAD))
 
 
 class _Stop(Exception):
@@ -229,43 +324,57 @@ def parse_lines(text: str) -> ParsedDocument | None:
     """The blocks :func:`gongkai.parse.grammar.parse_with_grammar` gives for ``text`` (ending in a
     newline), or None when the text should be left to Lark (a syntax error, or the fast path is
     unavailable)."""
-    states = lexers()
-    if states is None:
+    walk = _compiled()
+    if walk is None:
         return None
     try:
-        return _walk(text, states)
+        return _walk(text, *walk)
     except _Stop:
         return None
 
 
-# The walker's states at the start of a line: the document's first line, after prose, after
-# a table row. Blank lines between lines are the newline token of the line before them.
-_START, _PROSE_LINE, _TABLE_LINE = range(3)
+#: A node's edges as the walk uses them: terminal -> (next node, events before the token,
+#: event of the token or None).
+_Edges = dict[str, tuple[int, tuple[Event, ...], Event | None]]
+_Node = tuple[Callable, Callable, _Edges]
 
 
-#: The cells of row lines already read, by the parser state and the line's text. A corpus
-#: repeats row lines (headers, labels, "0 |"), and a row line is lexed on its own: no cell
-#: terminal looks past the end of its line (CAPTION, which looks at the next line, cannot
-#: match on a line with a bar), so the same line in the same state gives the same cells.
+@cache
+def _compiled() -> tuple[list[_Node], list, str, str, frozenset[str]] | None:
+    """The walk table with its lexers compiled and its rules as the builder's events."""
+    table, lexers_ = walk_table(), lexers()
+    if table is None or lexers_ is None:
+        return None
+    events = TOKEN_RULES | COMPLETE_RULES
+
+    def edge(e: list) -> tuple[int, tuple[Event, ...], Event | None]:
+        return e[0], tuple(events[n] for n in e[1]), events[e[2]] if e[2] else None
+
+    nodes = [(lexers_[lexer][0].match, lexers_[lexer][1].match,
+              {t: edge(e) for t, e in out.items()}) for lexer, out, _ in table["nodes"]]
+    ends = [edge(end)[1:] if end is not None else None for _, _, end in table["nodes"]]
+    return nodes, ends, table["bar"], table["newline"], frozenset(table["ignore"])
+
+
+#: What row lines already read gave, by the node and the line's text: the node after the line
+#: and the builder's events on the way (cells of the line together, as ``(kind, text)``). A
+#: corpus repeats row lines (headers, labels, "0 |"), and a row line is lexed on its own: no
+#: cell terminal looks past the end of its line (CAPTION, which looks at the next line, cannot
+#: match on a line with a bar), so the same line in the same node gives the same events.
 #: Bounded in number and in line length, so memory stays flat over any corpus.
-_ROW_SHAPES: dict[tuple[int, str], tuple[tuple[str, str, int], ...]] = {}
+_ROW_SHAPES: dict[tuple[int, str], tuple[int, tuple[tuple[Event, Any], ...]]] = {}
 _SHAPES_KEPT = 1 << 15
 _SHAPE_MAX_CHARS = 400
+_CELLS: Event = BlockBuilder.cells  # type: ignore[assignment]
+_CELL_EVENTS = {TOKEN_RULES[k]: k for k in ("label", "value", "empty")}
 
 
-def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
+def _walk(text: str, nodes: list[_Node], ends: list, bar: str, newline: str,
+          ignore: frozenset[str]) -> ParsedDocument:
     # One loop with local names: this is the hot path of a corpus conversion.
-    line_matchers = [states[name].match for name in ("start", "prose", "table")]
-    prose_matchers = [states[name + NO_BAR].match for name in ("start", "prose", "table")]
-    cell_match = states["cell"].match
-    open_kinds, closed_kinds = _OPEN, _CLOSED
-    state = _START
-    sections: list[tuple[str, str, int, list]] = [("", "", 1, [])]
-    blocks: list[Line | TableBlock] = sections[0][3]
-    captions: list[CellToken] = []
-    rows: list[tuple[CellToken, ...]] = []
+    builder = BlockBuilder()
     shapes = _ROW_SHAPES
-    new = tuple.__new__
+    node = 0
     lines = text.split("\n")
     lines.pop()  # the text ends with a newline: nothing follows it
     end = 0  # where the line after the current one starts
@@ -273,92 +382,109 @@ def _walk(text: str, states: dict[str, re.Pattern[str]]) -> ParsedDocument:
         pos, end = end, end + len(line) + 1
         if "|" in line:
             # A line with a "|" can only be a table row: every terminal of a line of its own
-            # stops at "|". Each piece between two bars is blanks (an empty cell) or one LABEL
-            # or VALUE token, which the lexer of the parser state must match from the piece's
-            # first non-blank character up to the bar; the piece after the last bar is blanks
-            # or an open cell.
-            shape = shapes.get((state, line))
-            if shape is not None:
-                rows.append(tuple([new(CellToken, (kind, core, number, k))
-                                   for kind, core, k in shape]))
-                state = _TABLE_LINE
-                continue
-            key = (state, line)
-            pieces = line.split("|")
-            last = len(pieces) - 1
-            cells = []
-            match = line_matchers[state]
-            for k, piece in enumerate(pieces):
-                core = piece.strip(" \t")
-                if core:
-                    if k:  # after a bar only the blanks token matches blanks (checked once)
-                        start = pos + len(piece) - len(piece.lstrip(" \t"))
-                        m = match(text, start)
-                    else:
-                        m = _token(match, text, pos)
-                    if m is None:
-                        raise _Stop
-                    kind = (open_kinds if k == last else closed_kinds).get(m.lastgroup)
-                    if kind is None or not (pos + len(piece.rstrip(" \t")) <= m.end()
-                                            <= pos + len(piece)):
-                        raise _Stop  # the token must end between the piece's text and the bar
-                    cells.append(CellToken(kind, core, number, k))
-                elif k != last:
-                    cells.append(CellToken("empty", "", number, k))
-                pos += len(piece) + 1
-                match = cell_match
-            rows.append(tuple(cells))
-            if len(line) <= _SHAPE_MAX_CHARS:
-                if len(shapes) >= _SHAPES_KEPT:
-                    shapes.clear()
-                shapes[key] = tuple((c.kind, c.text, c.index) for c in cells)
-            state = _TABLE_LINE
+            # stops at "|". Each piece between two bars is blanks or one token, which the
+            # lexer of the node must match from the piece's first non-blank character up to
+            # the bar; then comes the bar's token, and after the last piece the line break.
+            key = (node, line)
+            shape = shapes.get(key)
+            if shape is None:
+                node, events = _row(text, pos, line, node, nodes, (bar, newline, ignore))
+                if len(line) <= _SHAPE_MAX_CHARS:
+                    if len(shapes) >= _SHAPES_KEPT:
+                        shapes.clear()
+                    shapes[key] = (node, events)
+            else:
+                node, events = shape
+            for event, value in events:
+                event(builder, value, number)
             continue
-        value = line.strip(" \t")
-        if not value and state != _START:
-            continue  # part of the newline token before it
-        # A line of one token: the lexer of the state must match it to the line's end.
-        m = _token(prose_matchers[state], text, pos)
+        if number > 1 and not line.strip(" \t"):
+            continue  # part of the line-break token before it
+        # A line of one token: the lexer of the node must match it to the line's end (or,
+        # first in the text, the line break of the blank lines the text starts with).
+        m = _token(nodes[node][1], text, pos, ignore)
         if m is None:
             raise _Stop
         kind = m.lastgroup
-        if kind == "_NL":  # blank lines the document starts with
-            state = _PROSE_LINE
-            continue
-        if not pos + len(line.rstrip(" \t")) <= m.end() < end:
+        if kind != newline and not pos + len(line.rstrip(" \t")) <= m.end() < end:
             raise _Stop
-        value = m.group().strip()
-        if rows and kind != "OPEN_VALUE":
-            blocks.append(TableBlock(tuple(rows), tuple(captions)))
-            rows, captions = [], []
-        if kind == "OPEN_VALUE":  # a value alone on a line inside a table
-            rows.append((CellToken("value", value, number, 0),))
-            state = _TABLE_LINE
+        edge = nodes[node][2].get(kind)
+        if edge is None:
+            raise _Stop
+        node, before, event = edge
+        for done in before:
+            done(builder, "", number)
+        if kind == newline:
             continue
-        if kind == "HEADING":
-            number_, title = split_heading(value)
-            blocks, captions = [], []
-            sections.append((number_, title, number, blocks))
-        elif kind in _PROSE:
-            if kind == "CAPTION":
-                captions.append(CellToken("label", value, number, 0))
+        if event is not None:
+            event(builder, m.group().strip(), number)
+        edge = nodes[node][2].get(newline)
+        if edge is None:
+            raise _Stop
+        node, before, event = edge
+        if before or event:
+            raise _Stop  # a line break that builds: not a line of one token
+    end_edge = ends[node]
+    if end_edge is None:
+        raise _Stop
+    for done in end_edge[0]:
+        done(builder, "", 0)
+    return builder.document()
+
+
+def _row(text: str, pos: int, line: str, node: int, nodes: list[_Node],
+         terminals: tuple[str, str, frozenset[str]]) -> tuple[int, tuple[tuple[Event, Any], ...]]:
+    """The node after a row line and the builder's events on the way; _Stop if the line is not
+    what the grammar accepts there. ``terminals``: the bar, the line break, the ignored."""
+    bar, newline, ignore = terminals
+    events: list[tuple[Event, Any]] = []
+    cells: list[tuple[str, str]] = []
+
+    def step(terminal: str, value: str) -> None:
+        nonlocal node
+        edge = nodes[node][2].get(terminal)
+        if edge is None:
+            raise _Stop
+        node, before, event = edge
+        if before and cells:
+            events.append((_CELLS, tuple(cells)))
+            cells.clear()
+        events.extend((done, "") for done in before)
+        if event is not None:
+            kind = _CELL_EVENTS.get(event)
+            if kind is not None:
+                cells.append((kind, value))
             else:
-                captions = []
-            blocks.append(Line(_PROSE[kind], value, number))
-        else:
-            raise _Stop
-        state = _PROSE_LINE
-    if rows:
-        blocks.append(TableBlock(tuple(rows), tuple(captions)))
-    return ParsedDocument(
-        preamble=SectionBlock("", "", 1, tuple(sections[0][3])),
-        sections=tuple(SectionBlock(n, t, ln, tuple(b)) for n, t, ln, b in sections[1:]),
-    )
+                if cells:
+                    events.append((_CELLS, tuple(cells)))
+                    cells.clear()
+                events.append((event, value))
+
+    pieces = line.split("|")
+    last = len(pieces) - 1
+    for k, piece in enumerate(pieces):
+        core = piece.strip(" \t")
+        if core:
+            match = nodes[node][0]
+            if k:  # after a bar only the blanks token matches blanks (checked once)
+                m = match(text, pos + len(piece) - len(piece.lstrip(" \t")))
+            else:
+                m = _token(match, text, pos, ignore)
+            if m is None or not (pos + len(piece.rstrip(" \t")) <= m.end() <= pos + len(piece)):
+                raise _Stop  # the token must end between the piece's text and the bar
+            step(m.lastgroup, core)
+        if k != last:
+            step(bar, "")
+        pos += len(piece) + 1
+    step(newline, "")
+    if cells:
+        events.append((_CELLS, tuple(cells)))
+    return node, tuple(events)
 
 
-def _token(match: Callable, text: str, pos: int) -> re.Match[str] | None:
+def _token(match: Callable, text: str, pos: int, ignore: frozenset[str]) -> re.Match[str] | None:
     """The token at ``pos``, after the ignored blanks token if that comes first."""
     m = match(text, pos)
-    if m is not None and m.lastgroup == "WS":
+    if m is not None and m.lastgroup in ignore:
         m = match(text, m.end())
     return m

@@ -45,10 +45,16 @@ def parser() -> lark.Lark:
     text = grammar_text()
     grammar = lark.Lark(text, parser="lalr", lexer="contextual", start="document",
                         maybe_placeholders=False, transformer=_Callbacks())
-    unknown = unknown_rules(r.alias or r.origin.name for r in grammar.rules)
+    unknown = unknown_rules(str(r.alias or r.origin.name) for r in grammar.rules)
     if unknown:
         raise ConfigError(f"{GRAMMAR}: rules {', '.join(unknown)} build no block "
                           "(gongkai.parse.blocks.BlockBuilder names the rules it builds)")
+    untokened = sorted({str(r.alias or r.origin.name) for r in grammar.rules
+                        if str(r.alias or r.origin.name) in TOKEN_RULES
+                        and not (r.expansion and r.expansion[0].is_term)})
+    if untokened:
+        raise ConfigError(f"{GRAMMAR}: rules {', '.join(untokened)} must start with a terminal "
+                          "(their block is built from it)")
     return grammar
 
 
