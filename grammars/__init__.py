@@ -23,13 +23,19 @@ def grammar_text(name: str = REPORT) -> str:
 
 @cache
 def pattern(terminal: str, name: str = REPORT) -> str:
-    """The regular expression of ``terminal``, a terminal written as one ``/regex/``.
+    """The regular expression of ``terminal``, a terminal written as ``/regex/`` pieces and
+    names of such terminals, one after the other (as ``_NET_CHANGE`` is).
 
     >>> pattern("_PLACEHOLDER")
     '(?:[\\\\/\\\\-—–／－]+|无)'
     """
-    found = re.search(rf"^{re.escape(terminal)}(?:\.\d+)?:[ \t]*/(.*)/[ \t]*$", grammar_text(name),
+    found = re.search(rf"^{re.escape(terminal)}(?:\.\d+)?:[ \t]*(.*?)[ \t]*$", grammar_text(name),
                       flags=re.M)
-    if found is None:
-        raise KeyError(f"{name} has no terminal {terminal} written as one /regex/")
-    return found.group(1)
+    if found is None or not re.fullmatch(rf"(?:[ \t]*(?:{_PIECE.pattern}))+", found.group(1)):
+        raise KeyError(f"{name} has no terminal {terminal} written as /regex/ pieces and names")
+    return "".join(f"(?:{pattern(other, name)})" if other else regex[1:-1]
+                   for regex, other in _PIECE.findall(found.group(1)))
+
+
+#: A piece of a terminal's definition: a /regex/ (without flags), or a terminal's name.
+_PIECE = re.compile(r"(/(?:\\.|[^/\\\n])+/)|([A-Z_][A-Z0-9_]*)")

@@ -19,7 +19,8 @@ from gongkai.model import Number, Status
 #: Money units and their factor to 万元, the unit every money value is given in.
 MONEY_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
 COUNT_UNITS = ("件",)
-#: A placeholder (``/``, ``-``, ``—``, ``无``...), amounts and units as the grammar writes them.
+#: A placeholder (``/``, ``-``, ``—``, ``无``...), amounts, units and net changes as the grammar
+#: writes them.
 _PLACEHOLDER = re.compile(pattern("_PLACEHOLDER"))
 _AMOUNT = pattern("_AMOUNT")
 _UNIT = pattern("_UNIT")
@@ -28,7 +29,7 @@ _NUMBER = re.compile(
     r"(?:\((?P<note>[^)]*)\)?)?"
 )
 _NET_PART = re.compile(rf"(?P<sign>减|增)\s*(?P<amount>{_AMOUNT})")
-_NET_CHANGE = re.compile(rf"(?:减|增)\s*{_AMOUNT}(?:\s*[/,、;]\s*(?:减|增)\s*{_AMOUNT})?")
+_NET_CHANGE = re.compile(pattern("_NET_CHANGE"))
 _HEADER_UNIT = re.compile(r"单位\s*[:：]?\s*(亿元|万元|元|件)")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from itertools import chain
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -90,6 +90,18 @@ class ParsedDocument:
         return (self.preamble, *self.sections)
 
 
+def _line_of(kind: str) -> Callable[[BlockBuilder, str, int], None]:
+    def build(self: BlockBuilder, text: str, line: int) -> None:
+        if kind == "caption":  # kept for the table that follows
+            self._captions.append(CellToken("label", text, line, 0))
+        else:
+            self._captions = []
+        self._blocks.append(Line(kind, text, line))
+
+    build.__doc__ = f"A {kind} line."
+    return build
+
+
 class BlockBuilder:
     """The one builder of blocks, fed the grammar's rules as a parse meets them, in order.
 
@@ -107,22 +119,24 @@ class BlockBuilder:
         self._rows: list[tuple[CellToken, ...]] = []
         self._row: list[CellToken] = []
 
-    def line(self, kind: str, text: str, line: int) -> None:
-        """A paragraph, sub-heading or caption line (a caption is kept for the next table)."""
-        if kind == "caption":
-            self._captions.append(CellToken("label", text, line, 0))
-        else:
-            self._captions = []
-        self._blocks.append(Line(kind, text, line))
+    paragraph = _line_of("paragraph")
+    subheading = _line_of("subheading")
+    caption = _line_of("caption")
 
     def heading(self, text: str, line: int) -> None:
         number, title = split_heading(text)
         self._blocks, self._captions = [], []
         self._sections.append((number, title, line, self._blocks))
 
-    def cell(self, kind: str, text: str, line: int) -> None:
+    def label(self, text: str, line: int) -> None:
         """The next cell of the row being read; its index is the number of cells before it."""
-        self._row.append(CellToken(kind, "" if kind == "empty" else text, line, len(self._row)))
+        self._row.append(CellToken("label", text, line, len(self._row)))
+
+    def value(self, text: str, line: int) -> None:
+        self._row.append(CellToken("value", text, line, len(self._row)))
+
+    def empty(self, text: str, line: int) -> None:
+        self._row.append(CellToken("empty", "", line, len(self._row)))
 
     def cells(self, cells: tuple[tuple[str, str], ...], line: int) -> None:
         """Several cells of one line at once, as ``(kind, text)``."""
@@ -130,15 +144,24 @@ class BlockBuilder:
         row.extend([new(CellToken, (kind, text, line, i))
                     for i, (kind, text) in enumerate(cells, len(row))])
 
-    def row(self) -> None:
+    def row(self, text: str = "", line: int = 0) -> None:
         self._rows.append(tuple(self._row))
         self._row = []
+
+    def row_lines(self, lines: list[tuple[tuple[tuple[str, str, int], ...], int]]) -> None:
+        """For each of ``lines``, ``(cells, line)``: :meth:`row`, then the cells of the next
+        row as ``(kind, text, index)`` — row lines after a row, many in one call."""
+        rows, row, new = self._rows, self._row, tuple.__new__
+        for cells, line in lines:
+            rows.append(tuple(row))
+            row = [new(CellToken, (kind, text, line, i)) for kind, text, i in cells]
+        self._row = row
 
     def value_line(self, text: str, line: int) -> None:
         """A value alone on its line inside a table: a row of one value cell."""
         self._rows.append((CellToken("value", text, line, 0),))
 
-    def table(self) -> None:
+    def table(self, text: str = "", line: int = 0) -> None:
         self._blocks.append(TableBlock(tuple(self._rows), tuple(self._captions)))
         self._rows, self._captions = [], []
 
@@ -150,29 +173,14 @@ class BlockBuilder:
         )
 
 
-Event = Callable[[BlockBuilder, str, int], None]
+Event = Callable[[BlockBuilder, Any, int], None]
 
-
-def _line(kind: str) -> Event:
-    return lambda b, text, line: b.line(kind, text, line)
-
-
-def _cell(kind: str) -> Event:
-    return lambda b, text, line: b.cell(kind, text, line)
-
-
-#: What each rule of the grammar builds, by its name (alias or rule name). A rule of the first
-#: kind is decided by its first token, which it is given; ``row`` and ``table`` are decided
-#: when the rule is complete.
-TOKEN_RULES: dict[str, Event] = {
-    "paragraph": _line("paragraph"), "subheading": _line("subheading"),
-    "caption": _line("caption"), "heading": BlockBuilder.heading,
-    "value_line": BlockBuilder.value_line,
-    "label": _cell("label"), "value": _cell("value"), "empty": _cell("empty"),
-}
-COMPLETE_RULES: dict[str, Event] = {
-    "row": lambda b, _text, _line: b.row(), "table": lambda b, _text, _line: b.table(),
-}
+#: What each rule of the grammar builds, by its name (alias or rule name): the builder's
+#: method of that name. A rule of the first kind is decided by its first token, which it is
+#: given; ``row`` and ``table`` are decided when the rule is complete.
+TOKEN_RULES: dict[str, Event] = {name: getattr(BlockBuilder, name) for name in (
+    "paragraph", "subheading", "caption", "heading", "value_line", "label", "value", "empty")}
+COMPLETE_RULES: dict[str, Event] = {name: getattr(BlockBuilder, name) for name in ("row", "table")}
 #: Rules that hold others and build nothing themselves.
 CONTAINER_RULES = frozenset({"document", "preamble", "section"})
 

@@ -336,7 +336,9 @@ def parse_lines(text: str) -> ParsedDocument | None:
 #: A node's edges as the walk uses them: terminal -> (next node, events before the token,
 #: event of the token or None).
 _Edges = dict[str, tuple[int, tuple[Event, ...], Event | None]]
-_Node = tuple[Callable, Callable, _Edges]
+#: A node: its lexer, its lexer for a line without a bar, its edges, and the edges of a line of
+#: one token (the token, then a line break that builds nothing) taken as one.
+_Node = tuple[Callable, Callable, _Edges, _Edges]
 
 
 @cache
@@ -350,10 +352,21 @@ def _compiled() -> tuple[list[_Node], list, str, str, frozenset[str]] | None:
     def edge(e: list) -> tuple[int, tuple[Event, ...], Event | None]:
         return e[0], tuple(events[n] for n in e[1]), events[e[2]] if e[2] else None
 
-    nodes = [(lexers_[lexer][0].match, lexers_[lexer][1].match,
-              {t: edge(e) for t, e in out.items()}) for lexer, out, _ in table["nodes"]]
+    edges = [{t: edge(e) for t, e in out.items()} for _, out, _ in table["nodes"]]
+    newline = table["newline"]
+
+    def line_edges(out: _Edges) -> _Edges:
+        found = {}
+        for terminal, (after, before, event) in out.items():
+            then = edges[after].get(newline)
+            if terminal != newline and then is not None and not then[1] and then[2] is None:
+                found[terminal] = (then[0], before, event)
+        return found
+
+    nodes = [(lexers_[lexer][0].match, lexers_[lexer][1].match, out, line_edges(out))
+             for (lexer, _, _), out in zip(table["nodes"], edges, strict=True)]
     ends = [edge(end)[1:] if end is not None else None for _, _, end in table["nodes"]]
-    return nodes, ends, table["bar"], table["newline"], frozenset(table["ignore"])
+    return nodes, ends, table["bar"], newline, frozenset(table["ignore"])
 
 
 #: What row lines already read gave, by the node and the line's text: the node after the line
@@ -362,10 +375,11 @@ def _compiled() -> tuple[list[_Node], list, str, str, frozenset[str]] | None:
 #: cell terminal looks past the end of its line (CAPTION, which looks at the next line, cannot
 #: match on a line with a bar), so the same line in the same node gives the same events.
 #: Bounded in number and in line length, so memory stays flat over any corpus.
-_ROW_SHAPES: dict[tuple[int, str], tuple[int, tuple[tuple[Event, Any], ...]]] = {}
+_Shape = tuple[int, tuple[tuple[str, str, int], ...] | None, tuple[tuple[Event, Any], ...]]
+_ROW_SHAPES: dict[tuple[int, str], _Shape] = {}
 _SHAPES_KEPT = 1 << 15
 _SHAPE_MAX_CHARS = 400
-_CELLS: Event = BlockBuilder.cells  # type: ignore[assignment]
+_CELLS: Event = BlockBuilder.cells
 _CELL_EVENTS = {TOKEN_RULES[k]: k for k in ("label", "value", "empty")}
 
 
@@ -374,6 +388,7 @@ def _walk(text: str, nodes: list[_Node], ends: list, bar: str, newline: str,
     # One loop with local names: this is the hot path of a corpus conversion.
     builder = BlockBuilder()
     shapes = _ROW_SHAPES
+    pending: list[tuple[tuple[tuple[str, str, int], ...], int]] = []  # for row_lines
     node = 0
     lines = text.split("\n")
     lines.pop()  # the text ends with a newline: nothing follows it
@@ -388,54 +403,57 @@ def _walk(text: str, nodes: list[_Node], ends: list, bar: str, newline: str,
             key = (node, line)
             shape = shapes.get(key)
             if shape is None:
-                node, events = _row(text, pos, line, node, nodes, (bar, newline, ignore))
+                shape = _row(text, pos, line, node, nodes, (bar, newline, ignore))
                 if len(line) <= _SHAPE_MAX_CHARS:
                     if len(shapes) >= _SHAPES_KEPT:
                         shapes.clear()
-                    shapes[key] = (node, events)
-            else:
-                node, events = shape
+                    shapes[key] = shape
+            node, cells, events = shape
+            if cells is not None:
+                pending.append((cells, number))
+                continue
+        elif number > 1 and not line.strip(" \t"):
+            continue  # part of the line-break token before it
+        else:
+            # A line of one token: the lexer of the node must match it to the line's end (or,
+            # first in the text, the line break of the blank lines the text starts with).
+            m = _token(nodes[node][1], text, pos, ignore)
+            if m is None:
+                raise _Stop
+            kind = m.lastgroup
+            if kind != newline and not pos + len(line.rstrip(" \t")) <= m.end() < end:
+                raise _Stop
+            events = None
+        if pending:
+            builder.row_lines(pending)
+            pending = []
+        if events is not None:  # a row line's
             for event, value in events:
                 event(builder, value, number)
             continue
-        if number > 1 and not line.strip(" \t"):
-            continue  # part of the line-break token before it
-        # A line of one token: the lexer of the node must match it to the line's end (or,
-        # first in the text, the line break of the blank lines the text starts with).
-        m = _token(nodes[node][1], text, pos, ignore)
-        if m is None:
-            raise _Stop
-        kind = m.lastgroup
-        if kind != newline and not pos + len(line.rstrip(" \t")) <= m.end() < end:
-            raise _Stop
-        edge = nodes[node][2].get(kind)
+        edge = nodes[node][3 if kind != newline else 2].get(kind)
         if edge is None:
             raise _Stop
         node, before, event = edge
         for done in before:
             done(builder, "", number)
-        if kind == newline:
-            continue
-        if event is not None:
+        if event is not None and kind != newline:
             event(builder, m.group().strip(), number)
-        edge = nodes[node][2].get(newline)
-        if edge is None:
-            raise _Stop
-        node, before, event = edge
-        if before or event:
-            raise _Stop  # a line break that builds: not a line of one token
     end_edge = ends[node]
     if end_edge is None:
         raise _Stop
+    if pending:
+        builder.row_lines(pending)
     for done in end_edge[0]:
         done(builder, "", 0)
     return builder.document()
 
 
 def _row(text: str, pos: int, line: str, node: int, nodes: list[_Node],
-         terminals: tuple[str, str, frozenset[str]]) -> tuple[int, tuple[tuple[Event, Any], ...]]:
-    """The node after a row line and the builder's events on the way; _Stop if the line is not
-    what the grammar accepts there. ``terminals``: the bar, the line break, the ignored."""
+         terminals: tuple[str, str, frozenset[str]]) -> _Shape:
+    """The node after a row line and the builder's events on the way (or, for the usual row
+    line, the cells BlockBuilder.row_lines takes); _Stop if the line is not what the grammar
+    accepts there. ``terminals``: the bar, the line break, the ignored."""
     bar, newline, ignore = terminals
     events: list[tuple[Event, Any]] = []
     cells: list[tuple[str, str]] = []
@@ -479,7 +497,10 @@ def _row(text: str, pos: int, line: str, node: int, nodes: list[_Node],
     step(newline, "")
     if cells:
         events.append((_CELLS, tuple(cells)))
-    return node, tuple(events)
+    if len(events) == 2 and events[0][0] is COMPLETE_RULES["row"] and events[1][0] is _CELLS:
+        # The usual row line, after a row: BlockBuilder.row_lines takes it with the next ones.
+        return node, tuple((kind, text, i) for i, (kind, text) in enumerate(events[1][1])), ()
+    return node, None, tuple(events)
 
 
 def _token(match: Callable, text: str, pos: int, ignore: frozenset[str]) -> re.Match[str] | None:
