@@ -45,7 +45,7 @@ _PAGE = re.compile(
 _NUMERALS = "一二三四五六七八九十"
 _HEADING = re.compile(rf"^\s*(?P<n>{pattern('_NUMERAL')})\s*、\s*\S")
 #: A cell value a row ends with: a number (with its own note or unit glued on) or a placeholder.
-_VALUE = re.compile(r"^(?:[+\-]?\d[\d,]*(?:\.\d+)?%?|[/／\-－—–]{1,2}|无)$")
+_VALUE = re.compile(rf"^(?:{pattern('_AMOUNT')}%?|{pattern('_PLACEHOLDER')})$")
 _SENTENCE = re.compile(r"[。！？]")
 _SEPARATOR_CELL = re.compile(r" *:?-{3,}:? *")
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
