@@ -3,8 +3,8 @@
 The table and lexers the line walk takes from the grammar (:mod:`gongkai.parse.fastparse`) and
 data derived once from a library (the traditional-script plugin's character set and
 vocabulary repairs, made with OpenCC) are kept here, so that a new process — every
-``gongkai convert``, every worker of a batch — loads them instead of rebuilding them. The directory is
-``$GONGKAI_CACHE_DIR``, else ``$XDG_CACHE_HOME/gongkai`` (``~/.cache/gongkai``), else
+``gongkai convert``, every worker of a batch — loads them instead of rebuilding them. The
+directory is ``$GONGKAI_CACHE_DIR``, else ``$XDG_CACHE_HOME/gongkai`` (``~/.cache/gongkai``), else
 ``gongkai-cache-UID`` under the system's temporary directory; without a usable one,
 everything is simply built each time.
 
