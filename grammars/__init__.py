@@ -37,5 +37,15 @@ def pattern(terminal: str, name: str = REPORT) -> str:
                    for regex, other in _PIECE.findall(found.group(1)))
 
 
+@cache
+def numeral_digits(name: str = REPORT) -> str:
+    """The Chinese numerals of a heading's number, in the order of their values (一 is 1 ...),
+    as the grammar's ``_NUMERAL`` character class lists them."""
+    found = re.fullmatch(r"\[([^\]\\]+)\]\{1,\d\}", pattern("_NUMERAL", name))
+    if found is None:
+        raise KeyError(f"{name}: _NUMERAL is not one character class of numerals")
+    return found.group(1)
+
+
 #: A piece of a terminal's definition: a /regex/ (without flags), or a terminal's name.
 _PIECE = re.compile(r"(/(?:\\.|[^/\\\n])+/)|([A-Z_][A-Z0-9_]*)")

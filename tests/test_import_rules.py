@@ -9,10 +9,10 @@ too: they are dependencies all the same.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+from source_imports import gongkai_imports
 
 CORE = Path(__file__).resolve().parents[1] / "core"
 #: Top-level modules every stage may use: what all of them share (the grammar too: the patterns
@@ -47,16 +47,8 @@ PACKAGES = sorted(p.name for p in CORE.iterdir() if (p / "__init__.py").is_file(
 
 def imported(path: Path) -> set[str]:
     """The gongkai packages and top-level modules ``path`` imports (gongkai.X -> X)."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            modules = [node.module]
-        elif isinstance(node, ast.Import):
-            modules = [alias.name for alias in node.names]
-        else:
-            continue
-        found |= {m.split(".")[1] for m in modules if m.startswith("gongkai.")}
-    return found
+    return {module.split(".")[1] for _, module in gongkai_imports(path.read_text(encoding="utf-8"))
+            if "." in module}
 
 
 def test_every_stage_package_is_listed():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import shutil
 import sys
@@ -10,6 +9,7 @@ import types
 from pathlib import Path
 
 import pytest
+from source_imports import gongkai_imports
 
 import gongkai
 import gongkai.plugin
@@ -24,20 +24,6 @@ ALLOWED = {"gongkai", "gongkai.plugin"}
 ALLOWED_IN_TESTS = ALLOWED | {"gongkai.testing"}
 #: The guides for plugin authors: their examples import as plugins must.
 PLUGIN_DOCS = ("plugins.md", "hooks.md", "rules.md", "variants.md", "writing-a-writer.md")
-
-
-def gongkai_imports(source: str) -> list[tuple[int, str]]:
-    """(line, module) of every import of a gongkai module in ``source``."""
-    found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        elif isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        else:
-            continue
-        found += [(node.lineno, n) for n in names if n == "gongkai" or n.startswith("gongkai.")]
-    return found
 
 
 def disallowed(path: Path, source: str, allowed: set[str]) -> list[str]:

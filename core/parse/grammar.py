@@ -13,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from gongkai.errors import ConfigError, ReportSyntaxError
+from gongkai.grammars import REPORT as GRAMMAR
 from gongkai.grammars import grammar_text
 from gongkai.parse.blocks import (
     COMPLETE_RULES,
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 # Lark itself is imported where a text is given to it: the usual path (gongkai.parse.fastparse)
 # runs on lexers kept in the cache, and a process that never needs Lark starts without it.
 
-GRAMMAR = "report.lark"
 
 
 @cache

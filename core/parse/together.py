@@ -34,7 +34,7 @@ from itertools import pairwise
 
 import attrs
 
-from gongkai.grammars import pattern
+from gongkai.grammars import numeral_digits, pattern
 
 #: A run of a row's numbers written together: digits, signs, decimal points, thousands commas,
 #: spaces between digits, and a money unit at its end.
@@ -61,7 +61,7 @@ MAX_DIGITS = 13
 MIN_PARAGRAPH = 800
 
 _HEADING_START = re.compile(rf"{pattern('_NUMERAL')}[ \t]*、")
-_NUMERALS = "一二三四五六七八九十"
+_NUMERALS = numeral_digits()
 
 
 @attrs.frozen

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from gongkai.engine.plugin_types import Source
-from gongkai.grammars import pattern
+from gongkai.grammars import numeral_digits, pattern
 
 PAGE = "page"
 HEADING = "heading"
@@ -42,7 +42,7 @@ _PAGE = re.compile(
     r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
-_NUMERALS = "一二三四五六七八九十"
+_NUMERALS = numeral_digits()
 _HEADING = re.compile(rf"^\s*(?P<n>{pattern('_NUMERAL')})\s*、\s*\S")
 #: A cell value a row ends with: a number (with its own note or unit glued on) or a placeholder.
 _VALUE = re.compile(rf"^(?:{pattern('_AMOUNT')}%?|{pattern('_PLACEHOLDER')})$")
