@@ -58,6 +58,7 @@ from gongkai.errors import (
     PluginError,
     UsageError,
 )
+from gongkai.grammars import numeral_digits
 from gongkai.interpret.agency import agency_key
 from gongkai.layouts.codes import Codes, TableCodes, load_codes
 from gongkai.layouts.extend import AddRow, extend_layout
@@ -181,6 +182,7 @@ __all__ = [
     "load_variant_resource",
     "looks_binary",
     "narrative_rule",
+    "numeral_digits",
     "page_lines",
     "protect",
     "report_dict",

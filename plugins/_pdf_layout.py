@@ -39,6 +39,7 @@ from gongkai.plugin import (
     PipeTextBuilder,
     add_table,
     join_lines,
+    numeral_digits,
     protect,
 )
 
@@ -68,8 +69,8 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]*\s*\d{1,4}\s*[-—–－]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4})\s*$")
 #: Numbering that starts a label of its own: ``（五）``, ``2.``, ``3、``, ``四、``.
-_NUMBERED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[.．、]|"
-                       r"[一二三四五六七八九十]{1,3}\s*、)")
+_NUMBERED = re.compile(rf"^\s*(?:[（(][{numeral_digits()}\d]{{1,3}}[)）]|\d{{1,2}}\s*[.．、]|"
+                       rf"[{numeral_digits()}]{{1,3}}\s*、)")
 _NUMBER = re.compile(r"^[+\-]?[\d,]+(?:\.\d+)?$")
 #: Two coordinates closer than this (points) are the same ruling line.
 _SNAP = 2.0
