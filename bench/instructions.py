@@ -9,9 +9,12 @@ counting only inside the measured loop)::
     .venv/bin/python bench/instructions.py --corpus DIR # reports of a benchmark corpus
 
 Stages: read, normalize, parse, tables, validate, dataset, all (one input as a batch worker
-converts it, dataset rows included). Each figure is thousands of instructions per report over
-``-n`` reports (10), the inputs prepared first and outside the count. Needs valgrind; slow
-(about 20 s a stage).
+converts it, dataset rows included); the per-report writers json, csv, markdown, rdf (one
+validated report to text); files (one input as a batch worker converts it to its own JSON
+file under an output directory, ``-o OUT``: conversion, text, the atomic write; the system
+calls' own work in the kernel is not counted). Each figure is thousands of instructions per
+report over ``-n`` reports (10), the inputs prepared first and outside the count. Needs
+valgrind; slow (about 20 s a stage).
 """
 
 from __future__ import annotations
@@ -19,12 +22,15 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("read", "normalize", "parse", "tables", "validate", "dataset", "all")
+WRITERS = ("json", "csv", "markdown", "rdf")
+STAGES = ("read", "normalize", "parse", "tables", "validate", "dataset", "all", *WRITERS,
+          "files")
 
 LOOPS = {
     "read": "for d, p in zip(data, paths): read(d, engine=engine, filename=p)",
@@ -34,12 +40,20 @@ LOOPS = {
     "validate": "for r in built: validate(r, engine=engine)",
     "dataset": "for r in checked: report_chunk(r, 'csv')",
     "all": "for p in paths: convert_one(p, None, options, engine)",
+    "json": "for r in checked: write(r, 'json', StringIO(), engine=engine)",
+    "csv": "for r in checked: write(r, 'csv', StringIO(), engine=engine)",
+    "markdown": "for r in checked: write(r, 'markdown', StringIO(), engine=engine)",
+    "rdf": "for r in checked: write(r, 'rdf', StringIO(), engine=engine)",
+    "files": "for p, o in zip(paths, outs): convert_one(p, o, to_files, engine)",
 }
 
 
 def measured(stage: str, paths: list[str]) -> None:
     """Prepare every stage's inputs, then run one stage's loop inside ``eval`` (the only
     function whose instructions callgrind is told to count)."""
+    import tempfile
+    from io import StringIO
+
     from stage_inputs import prepare
 
     from gongkai.batch.runner import BatchOptions, convert_one
@@ -47,18 +61,30 @@ def measured(stage: str, paths: list[str]) -> None:
     from gongkai.normalize.normalizers import normalize
     from gongkai.outputs.dataset import report_chunk
     from gongkai.parse.document import parse
-    from gongkai.pipeline import read
+    from gongkai.pipeline import read, write
     from gongkai.validate.validator import validate
 
     engine, data, sources, normalizers, texts, docs, interp, built = prepare(paths)
     checked = [validate(r, engine=engine) for r in built]
     options = BatchOptions(dataset="csv", keep_reports=False)
-    for p in paths:  # every lazily built table and cache warm, as in a long batch
+    outdir = tempfile.mkdtemp(prefix="gongkai-instructions-")
+    to_files = BatchOptions(outdir=outdir, keep_reports=False, force=True)
+    outs = [os.path.join(outdir, f"{i:06d}.json") for i in range(len(paths))]
+    for p, o in zip(paths, outs, strict=True):  # every lazy table and cache warm, as in a batch
         convert_one(p, None, options, engine)
+        if stage == "files":
+            convert_one(p, o, to_files, engine)
+    if stage in WRITERS:  # (the writer's caches warm for every report too)
+        for r in checked:
+            write(r, stage, StringIO(), engine=engine)
     names = dict(locals())
     names.update(RawText=RawText, normalize=normalize, parse=parse, read=read,
-                 validate=validate, report_chunk=report_chunk, convert_one=convert_one)
-    eval(compile(LOOPS[stage], "<measured loop>", "exec"), names)
+                 validate=validate, report_chunk=report_chunk, convert_one=convert_one,
+                 write=write, StringIO=StringIO)
+    try:
+        eval(compile(LOOPS[stage], "<measured loop>", "exec"), names)
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)
 
 
 def count(stage: str, n: int, corpus: Path | None) -> int:

@@ -86,3 +86,35 @@ def test_a_jsonl_dataset_takes_no_licence(tmp_path, capsys):
     assert main(["convert", str(seed_path("000")), "--dataset", str(tmp_path / "c.jsonl"),
                  "--license", "CC-BY-4.0"]) == 2
     assert "no option 'license'" in capsys.readouterr().err
+
+
+# -- the codes beyond the known: noted per report by the workers, as reading the file finds ----
+
+
+def test_the_workers_codes_are_those_the_file_holds(tmp_path):
+    from gongkai.engine.manager import Engine
+    from gongkai.outputs.datapackage import _by_column, _codes_in, _known_codes, unknown_codes
+    from gongkai.outputs.dataset import dataset_writer, report_chunk
+
+    from conftest import FIXTURES
+
+    variant = Engine(variants=[FIXTURES / "variants" / "hubei-variant.toml"], allow=())
+    reports = [gongkai.convert(FIXTURES / "variants" / "wuhan-eeb-2020.traditional.excerpt.txt",
+                               engine=variant),
+               *(gongkai.convert(p) for p in SEEDS)]
+    path = tmp_path / "cells.csv"
+    with dataset_writer(path, "csv") as sink:
+        for report in reports:
+            sink.write(report_chunk(report, "csv"))
+    known = _known_codes()
+    read_back = {name: codes - set(known[name]) for name, codes in _codes_in(path).items()}
+    noted = _by_column(frozenset().union(*map(unknown_codes, reports)))
+    assert noted == read_back and noted["row"] == {"other_documents"}
+
+
+def test_a_batch_describes_its_dataset_as_reading_it_back_does(dataset):
+    from gongkai.outputs.datapackage import _codes_in, datapackage
+
+    written = json.loads((dataset / "datapackage.json").read_text(encoding="utf-8"))
+    assert written == datapackage("cells.csv", seen=_codes_in(dataset / "cells.csv"),
+                                  license="CC-BY-4.0")

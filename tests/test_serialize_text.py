@@ -64,3 +64,21 @@ def test_values_the_hints_do_not_describe() -> None:
                     json_text(value, indent)
                 continue
             assert json_text(value, indent) == reference(value, indent)
+
+
+def test_odd_values_in_a_table_of_cells() -> None:
+    """A table's cells are written by one comprehension over the class's f-string
+    (serialize._flat_items); a cell the hints do not describe sends the whole table back
+    through the per-cell emitters, which write what the reference writes."""
+    report = gongkai.convert_file(SEEDS[0])
+    table = report.tables[0]
+    cell = table.cells[0]
+    for odd in (attrs.evolve(cell, raw=None), attrs.evolve(cell, note=["a", {"b": 1}]),
+                attrs.evolve(cell, value=True), attrs.evolve(cell, line=Status.OK)):
+        changed = attrs.evolve(table, cells=(*table.cells[:3], odd, *table.cells[3:]))
+        for value in (changed, attrs.evolve(report, tables=(changed, *report.tables[1:]))):
+            for indent in INDENTS:
+                assert json_text(value, indent) == reference(value, indent)
+    empty = attrs.evolve(table, cells=())
+    for indent in INDENTS:
+        assert json_text(empty, indent) == reference(empty, indent)

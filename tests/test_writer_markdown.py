@@ -103,3 +103,26 @@ def test_no_diagnostics_says_so(seed_reports):
     if not report.diagnostics:
         assert text.rstrip().endswith("## 诊断 diagnostics\n\n无。")
     assert text.count("- **") == len(report.diagnostics)
+
+
+# -- the fast paths of inline() and paragraph() give the substitutions' text -------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from gongkai.plugins import markdown_writer as md  # noqa: E402
+
+#: Text made of the characters the escapes act on, Chinese, digits and letters.
+_ODD_TEXT = st.text(alphabet=st.sampled_from(list("\\`*_[]|~#>&<:.@/ -+=)wW1９二年a \t")),
+                    max_size=30)
+
+
+@given(_ODD_TEXT)
+def test_inline_and_paragraph_fast_paths_change_nothing(text):
+    reference = md._AUTOLINK.sub(md._unlinked, md._INLINE.sub(
+        r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;")))
+    assert md.inline(text) == reference
+    stripped = md.inline(text.strip(" \t"))
+    assert md.paragraph(text) == md._BLOCK_START.sub(
+        lambda m: (m.group(1) + "\\" + m.group(2)) if m.group(1) else "\\" + m.group(3),
+        stripped)

@@ -55,6 +55,7 @@ from gongkai.outputs.atomic import (
     remove_stale_temporaries,
     sync_directory,
 )
+from gongkai.outputs.datapackage import unknown_codes
 from gongkai.outputs.dataset import CHUNK_FORMAT, RDF_FORMATS, csv_file_chunk, report_chunk
 from gongkai.pipeline import DEFAULT_MAX_BYTES, convert_bytes, read_file, write, writer_for
 
@@ -88,6 +89,10 @@ class Result:
     data: str = ""
     #: What the output (or dataset chunk) was made from (gongkai.batch.resume.stamp), "" if none.
     stamp: str = ""
+    #: The codes of the report's dataset rows that gongkai.layouts.codes does not list (a
+    #: regional variant's), for a CSV dataset's descriptions
+    #: (gongkai.outputs.datapackage.unknown_codes); None when not known (not converted).
+    codes: frozenset[tuple[str, str]] | None = None
 
     @property
     def ok(self) -> bool:
@@ -291,15 +296,19 @@ def _run_chunk(chunk: Sequence[Task]) -> list[tuple]:
             status, report, findings, data, entry = convert_one(path, output, options,
                                                                 engine, ident, previous)
         except NotRegular as exc:
-            out.append((index, SKIPPED, None, _pack_error(exc, path), 0, "", None))
+            out.append((index, SKIPPED, None, _pack_error(exc, path), 0, "", None, None))
             continue
         except BaseException as exc:  # one bad input never stops the batch (SystemExit too)
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            out.append((index, FAILED, None, _pack_error(exc, path), 0, "", None))
+            out.append((index, FAILED, None, _pack_error(exc, path), 0, "", None, None))
             continue
+        # A CSV dataset's descriptions list the codes beyond the known: found here, in the
+        # worker, rather than by reading the whole dataset back at the end.
+        codes = (unknown_codes(report) if options.dataset == "csv" and report is not None
+                 else None)
         out.append((index, status, report if options.keep_reports else None, None, findings,
-                    data, entry))
+                    data, entry, codes))
     return out
 
 
@@ -457,14 +466,15 @@ def _executor(jobs: int, options: BatchOptions) -> cf.ProcessPoolExecutor:
 
 def _failed(task: Task, message: str) -> tuple:
     index, path = task[0], task[1]
-    return index, FAILED, None, _pack_error(GongkaiError(message, path=path), path), 0, "", None
+    error = _pack_error(GongkaiError(message, path=path), path)
+    return index, FAILED, None, error, 0, "", None, None
 
 
 def _stuck(task: Task, timeout: float | None) -> tuple:
     error = guard.timeout_error(timeout or 0, None, task[1])
     error.message += "; its worker process was killed"
     error.args = (error.message,)
-    return task[0], FAILED, None, _pack_error(error, task[1]), 0, "", None
+    return task[0], FAILED, None, _pack_error(error, task[1]), 0, "", None, None
 
 
 def _died(task: Task) -> tuple:
@@ -633,14 +643,14 @@ def run(inputs: Sequence[Input], outputs: Sequence[str | None], options: BatchOp
            else _results_in_pool(tasks, options, engine, jobs, notify))
     finished = False
     try:
-        for index, status, report, error, findings, data, entry in raw:
+        for index, status, report, error, findings, data, entry, codes in raw:
             output = tasks[index][2]
             if manifest is not None and entry is not None and output:
                 manifest.record(output, entry)
             yield Result(
                 index=index, path=tasks[index][1], status=status, report=report,
                 error=_unpack_error(error) if error else None, output=output,
-                findings=findings, data=data, stamp=entry.stamp if entry else "",
+                findings=findings, data=data, stamp=entry.stamp if entry else "", codes=codes,
             )
         finished = True
     finally:

@@ -193,7 +193,7 @@ def run_batch(args: argparse.Namespace, engine: Engine, writer_options: Mapping[
                                 and result.path in kept and result.stamp == kept[result.path]):
                             table.add_previous(result.path)
                         else:
-                            table.add(result.path, result.stamp, result.data)
+                            table.add(result.path, result.stamp, result.data, result.codes)
                         summary.add(result)
         else:
             results = run(inputs, outputs, options, engine=engine, jobs=args.jobs,

@@ -9,21 +9,27 @@
   report wrote it, never a number), and the codes as enums.
 
 The enums are the codes of gongkai.layouts.codes and those the dataset itself holds (a regional
-variant may add codes), found by reading the written file once more, row by row.
+variant may add codes): in a batch, each worker notes the codes of its reports' rows that
+gongkai.layouts.codes does not list (:func:`unknown_codes`, usually none), so the descriptions
+need not read the dataset back; a dataset with chunks of unknown codes (taken from an
+interrupted run) is read once more, row by row (0.5 ms a report, in one process, after the
+workers are done: a sixth of a 2,000-report run's time before issue 20).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import operator
 import os
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from gongkai.layouts.codes import load_codes
-from gongkai.model import SCHEMA_VERSION
+from gongkai.model import SCHEMA_VERSION, Report
 from gongkai.outputs.atomic import atomic_writer
-from gongkai.outputs.tidy import PRIMARY_KEY, csvw_metadata, tidy_columns
+from gongkai.outputs.tidy import _STATUS_TEXT, PRIMARY_KEY, csvw_metadata, tidy_columns
 
 #: The Data Package file name (the Frictionless standard's).
 DATAPACKAGE = "datapackage.json"
@@ -49,6 +55,42 @@ def _codes_in(path: str | os.PathLike) -> dict[str, set[str]]:
             for name, i in where.items():
                 if i < len(row) and row[i]:
                     found[name].add(row[i])
+    return found
+
+
+#: Codes of a dataset's rows: (column name, code) pairs.
+Codes = frozenset[tuple[str, str]]
+
+
+def unknown_codes(report: Report) -> Codes:
+    """The codes of the report's dataset rows that gongkai.layouts.codes does not list: what
+    :func:`_codes_in` would add for its rows to the known codes."""
+    # A set per column, then the known taken off: a report has ~200 cells and few codes.
+    known = _known_sets()
+    found: set[tuple[str, str]] = set()
+    for t in report.tables:
+        cells = t.cells
+        for name, codes in (("table", set(map(_TABLE, cells))), ("row", set(map(_ROW, cells))),
+                            ("column", set(map(_COLUMN, cells))),
+                            ("unit", set(map(_UNIT, cells))),
+                            ("status", {_STATUS_TEXT[s] for s in set(map(_STATUS, cells))})):
+            found.update((name, code) for code in codes - known[name] if code)
+    return frozenset(found)
+
+
+_TABLE, _ROW, _COLUMN, _UNIT, _STATUS = map(operator.attrgetter,
+                                            ("table", "row", "column", "unit", "status"))
+
+
+@cache
+def _known_sets() -> dict[str, frozenset[str]]:
+    return {name: frozenset(codes) for name, codes in _known_codes().items()}
+
+
+def _by_column(codes: Codes) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {name: set() for name in _CODED}
+    for name, code in codes:
+        found[name].add(code)
     return found
 
 
@@ -118,8 +160,11 @@ def _license(value: str) -> dict[str, str]:
     return ({"name": value, "path": iri} if iri != value else {"path": iri, "name": "license"})
 
 
-def write_descriptions(path: str | os.PathLike, options: Mapping[str, str]) -> list[str]:
-    """Write the CSVW metadata and the data package of the CSV dataset at ``path``."""
+def write_descriptions(path: str | os.PathLike, options: Mapping[str, str],
+                       seen: Codes | None = None) -> list[str]:
+    """Write the CSVW metadata and the data package of the CSV dataset at ``path``; ``seen``:
+    the codes of its rows that gongkai.layouts.codes does not list, if known (else the file
+    is read for them)."""
     path = os.fspath(path)
     directory, name = os.path.split(os.path.abspath(path))
     license = options.get("license", "").strip()
@@ -127,7 +172,8 @@ def write_descriptions(path: str | os.PathLike, options: Mapping[str, str]) -> l
     for target, data in (
         (os.path.join(directory, csvw_name(path)), csvw_metadata(name, dataset=True)),
         (os.path.join(directory, DATAPACKAGE),
-         datapackage(name, seen=_codes_in(path), license=license)),
+         datapackage(name, seen=_codes_in(path) if seen is None else _by_column(seen),
+                     license=license)),
     ):
         with atomic_writer(target) as stream:
             json.dump(data, stream, ensure_ascii=False, indent=2)

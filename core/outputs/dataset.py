@@ -24,7 +24,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from gongkai.errors import OutputError, UsageError
 from gongkai.model import Report
@@ -38,6 +38,9 @@ from gongkai.outputs.tidy import (
     tidy_csv,
     tidy_rows,
 )
+
+if TYPE_CHECKING:
+    from gongkai.outputs.datapackage import Codes
 
 #: Dataset formats by file extension.
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
@@ -168,13 +171,15 @@ def csv_file_chunk(path: str | os.PathLike, fmt: str, report_id: str, source: st
 
 @contextmanager
 def dataset_writer(path: str | os.PathLike, fmt: str | None = None,
-                   options: Mapping[str, str] | None = None) -> Iterator[TextIO]:
+                   options: Mapping[str, str] | None = None,
+                   seen: Codes | None = None) -> Iterator[TextIO]:
     """The dataset file, open for appending chunks (:func:`report_chunk` text in
     ``CHUNK_FORMAT[fmt]``); it replaces ``path`` only when complete. ``-``: standard output.
     A CSV dataset file gets its CSVW and Frictionless descriptions beside it (written after it).
 
     ``fmt``: a value of :data:`FORMATS` (default: from the extension); ``options``: the
-    dataset's options (:func:`dataset_options`).
+    dataset's options (:func:`dataset_options`); ``seen``: the codes of the rows that
+    gongkai.layouts.codes does not list, when known (else the descriptions read the file).
     """
     fmt = fmt or dataset_format(path)
     options = options or {}
@@ -205,7 +210,7 @@ def dataset_writer(path: str | os.PathLike, fmt: str | None = None,
     if fmt == "csv":
         from gongkai.outputs.datapackage import write_descriptions
 
-        write_descriptions(path, options)
+        write_descriptions(path, options, seen)
 
 
 class ResumableDataset:
@@ -238,6 +243,9 @@ class ResumableDataset:
         self._old = None
         self._out = None
         self._log = None
+        #: The unknown codes of every chunk (datapackage.unknown_codes); None once a chunk's
+        #: are not known (then the descriptions read the finished file for them).
+        self._seen: set[tuple[str, str]] | None = set()
 
     def __enter__(self) -> ResumableDataset:
         self._load_previous()
@@ -271,9 +279,14 @@ class ResumableDataset:
             os.replace(self.partial, old)
             self._old = open(old, "rb")  # noqa: SIM115 - closed by _close
 
-    def add(self, input_path: str, stamp: str, text: str) -> None:
-        """Append an input's chunk (recorded, so that a later run can take it back)."""
+    def add(self, input_path: str, stamp: str, text: str, codes: Codes | None = None) -> None:
+        """Append an input's chunk (recorded, so that a later run can take it back); ``codes``:
+        its rows' codes that gongkai.layouts.codes does not list (None: not known)."""
         assert self._out is not None and self._log is not None
+        if codes is None or self._seen is None:
+            self._seen = None
+        else:
+            self._seen.update(codes)
         start = self._out.tell()
         self._out.write(text.encode("utf-8"))
         self._out.flush()
@@ -308,8 +321,9 @@ class ResumableDataset:
         self._close()
         if kind is not None:
             return  # kept for the next run
+        seen = None if self._seen is None else frozenset(self._seen)
         with open(self.partial, "rb") as chunks, dataset_writer(self.path, self.fmt,
-                                                                self.options) as sink:
+                                                                self.options, seen) as sink:
             for start, end in self._chunks:
                 chunks.seek(start)
                 sink.write(chunks.read(end - start).decode("utf-8"))

@@ -277,12 +277,47 @@ def emitter(hint: Any) -> Emit:
         return lambda v, out, nl, step, sep: out.append(_SCALARS[type(p := plain(v))](p))
     origin = typing.get_origin(hint)
     if origin in (tuple, list):
-        item = emitter(typing.get_args(hint)[0])
+        kind = typing.get_args(hint)[0]
+        item = emitter(kind)
+        if attrs.has(kind) and _is_flat(kind):
+            return _flat_items(kind, item)
         return lambda v, out, nl, step, sep: _items(v, out, nl, step, sep, item)
     if origin is dict:
         item = emitter(typing.get_args(hint)[1])
         return lambda v, out, nl, step, sep: _pairs(v, out, nl, step, sep, item)
     return _data  # a union of structured types: decided per value, as to_json does
+
+
+def _is_flat(cls: type) -> bool:
+    """Whether every field of a model class (one at least) is written inline (a scalar or an
+    enum)."""
+    fields = json_fields(cls)
+    return bool(fields) and all(
+        _is_scalar(f.hint) or (isinstance(f.hint, type) and issubclass(f.hint, enum.Enum))
+        for f in fields)
+
+
+def _flat_items(cls: type, item: Emit) -> Emit:
+    """The emitter of a tuple of objects of a flat class (a table's cells): every object's
+    text made by one list comprehension over the class's f-string (_compile_object's
+    ``texts``), rather than one emitter call each: a report's JSON is mostly its cells."""
+    compiled: list[Callable[[Any, str, str, str], list[str]]] = []
+
+    def emit(values: Any, out: list[str], nl: str, step: str, sep: str) -> None:
+        if not values:
+            out.append("[]")
+            return
+        if not compiled:
+            compiled.append(_compile_object(cls, texts=True))
+        inner = nl + step
+        try:
+            texts = compiled[0](values, inner, step, sep)
+        except TypeError:  # a value the hints do not describe: item by item, as the reference
+            _items(values, out, nl, step, sep, item)
+            return
+        out.append("[" + inner + (sep + inner).join(texts) + nl + "]")
+
+    return emit
 
 
 def _object_emitter(cls: type) -> Emit:
@@ -308,13 +343,17 @@ class _EnumText(dict):
         return text
 
 
-def _compile_object(cls: type) -> Emit:
+def _compile_object(cls: type, texts: bool = False) -> Any:
     """An emitter of one class: its fields' text in runs of one f-string each.
 
     A ``str`` field is escaped by ``encode_basestring``, which raises TypeError for anything
     but a string; an emitter meeting a value its hints do not describe takes its output back
     and writes the object as plain data instead (``to_json``), so the text is always that of
     the reference path.
+
+    ``texts`` (a flat class only, :func:`_is_flat`): instead, a function ``(values, nl, step,
+    sep)`` giving the text of each of ``values`` (objects at level ``nl``), which raises
+    TypeError where the emitter would fall back (its caller then falls back).
     """
     fields = json_fields(cls)
     if not fields:
@@ -327,7 +366,7 @@ def _compile_object(cls: type) -> Emit:
     for i, field in enumerate(fields):
         key = encode_basestring(field.name).replace("{", "{{").replace("}", "}}")
         run.append(("{between}" if i else "") + key + ": ")
-        get = f"value.{field.name}"
+        get = f"{'v' if texts else 'value'}.{field.name}"
         if field.hint is str:
             run.append(f"{{_enc({get})}}")
         elif _is_scalar(field.hint):
@@ -341,6 +380,13 @@ def _compile_object(cls: type) -> Emit:
             lines.append(f"        _emit_{i}({get}, out, inner, step, sep)")
             run = []
     run.append("{nl}}}")
+    if texts:  # one f-string per object (a flat class has no nested emitter)
+        code = ["def texts(values, nl, step, sep):", "    inner = nl + step",
+                "    between = sep + inner",
+                f"    return [f{''.join(run)!r} for v in values]"]
+        exec(compile("\n".join(code), f"<gongkai.outputs.serialize texts of {cls.__name__}>",
+                     "exec"), names)
+        return names["texts"]
     lines += [f"        out.append(f{''.join(run)!r})",
               "    except TypeError:  # a value the hints do not describe",
               "        del out[mark:]",
