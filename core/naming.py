@@ -127,7 +127,7 @@ def find_reports(sources: Iterable[str | os.PathLike], *, extensions: Iterable[s
         else:
             found.append(Input(source, os.path.basename(source) or source))
     unique: dict[str, Input] = {}
-    real = _RealPaths()
+    real = RealPaths()
     for item in found:
         key = real(item.path)
         if key in excluded or any(key.startswith(e.rstrip(os.sep) + os.sep) for e in excluded):
@@ -136,7 +136,7 @@ def find_reports(sources: Iterable[str | os.PathLike], *, extensions: Iterable[s
     return sorted(unique.values(), key=lambda i: i.path)
 
 
-class _RealPaths:
+class RealPaths:
     """``os.path.realpath`` of many files in few directories: each directory resolved once.
 
     realpath looks at every component of a path (a system call each); a file that is not a

@@ -92,9 +92,9 @@ def test_a_file_reached_through_links_is_one_input(corpus, tmp_path):
     found = find_reports([corpus, spelt], extensions={".txt"})
     assert sorted(i.rel for i in found) == ["a.txt", "site1/b.txt", "site1/deep/c.TXT",
                                             "site2/d.txt"]
-    from gongkai.naming import _RealPaths
+    from gongkai.naming import RealPaths
 
-    real = _RealPaths()
+    real = RealPaths()
     for path in [spelt, str(corpus / "mirror" / "b.txt"), str(corpus / "site2" / "link.txt"),
                  str(corpus / "nowhere" / "x.txt"), "x.txt", str(tmp_path) + "/"]:
         assert real(path) == os.path.realpath(path)
@@ -471,3 +471,21 @@ def test_a_hidden_report_file_is_listed_not_skipped_silently(tmp_path, capsys):
     listed = err.split("passed over 1 files:\n", 1)[1].splitlines()
     assert listed == [f"  {corpus / '.b.txt'}: hidden (its name starts with a dot): name the "
                       "file itself to convert it"]
+
+
+def test_passed_over_names_neither_inputs_nor_links_to_them(tmp_path):
+    from gongkai.cli.batch import passed_over
+
+    corpus = tmp_path / "in"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "a.txt").write_bytes(seed_path("000").read_bytes())
+    (corpus / "sub" / "b.txt").write_bytes(seed_path("001").read_bytes())
+    (corpus / "sub" / "link.txt").symlink_to(corpus / "a.txt")  # the same report twice
+    (corpus / "sub" / "c.xyz").write_bytes(b"odd")
+    found = [i.path for i in find_reports([str(corpus)], extensions=[".txt"])]
+    assert len(found) == 2  # the link is the same file as a.txt
+    assert [p for p, _ in passed_over([str(corpus)], found)] == [str(corpus / "sub" / "c.xyz")]
+    # Inputs named another way (relative, through a link to their directory) are still theirs.
+    (tmp_path / "alias").symlink_to(corpus)
+    named = [str(tmp_path / "alias" / os.path.relpath(p, corpus)) for p in found]
+    assert [p for p, _ in passed_over([str(corpus)], named)] == [str(corpus / "sub" / "c.xyz")]
