@@ -255,3 +255,46 @@ def test_the_same_relative_name_under_two_roots_gets_distinct_ids(tmp_path):
     assert len(ids) == 2 and all(i.endswith("report.txt") for i in ids)
     # The primary key (report_id, table, row, column) is unique across the dataset.
     assert len({tuple(r[:4]) for r in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("name", ["all.csv", "all.jsonl", "all.ttl", "all.nt", "all.jsonld"])
+def test_the_resumable_dataset_renamed_is_what_the_dataset_writer_writes(tmp_path, monkeypatch,
+                                                                         name):
+    """A text dataset is its partial file renamed (header first, footer last): byte for byte
+    what writing the chunks through dataset_writer gives, with the replaced file's mode and
+    nothing left beside it."""
+    from gongkai.outputs.dataset import CHUNK_FORMAT, ResumableDataset, dataset_writer
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # (an RDF dataset's time)
+    fmt = dataset_format(name)
+    reports = [gongkai.convert_file(seed, report_id=f"r{i}") for i, seed in enumerate(SEEDS[:3])]
+    chunks = [report_chunk(r, CHUNK_FORMAT[fmt], {}) for r in reports]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    expected, written = tmp_path / "a" / name, tmp_path / "b" / name
+    with dataset_writer(expected, fmt) as sink:
+        for text in chunks:
+            sink.write(text)
+    written.write_text("previous", encoding="utf-8")
+    written.chmod(0o640)
+    with ResumableDataset(written, fmt) as table:
+        for i, text in enumerate(chunks):
+            table.add(f"in{i}", f"stamp{i}", text)
+    assert written.read_bytes() == expected.read_bytes()
+    assert written.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in written.parent.iterdir()) == sorted(
+        p.name for p in expected.parent.iterdir())
+
+
+def test_a_dataset_to_a_pipe_or_device_is_not_renamed_over_it(tmp_path):
+    """Only a regular file (or none) is replaced by the renamed partial file; a named pipe or a
+    device is written through dataset_writer, in place."""
+    import os
+
+    from gongkai.outputs.dataset import ResumableDataset
+
+    os.mkfifo(tmp_path / "pipe.csv")
+    (tmp_path / "file.csv").write_text("x", encoding="utf-8")
+    assert ResumableDataset(tmp_path / "pipe.csv")._special_target()
+    assert not ResumableDataset(tmp_path / "file.csv")._special_target()
+    assert not ResumableDataset(tmp_path / "new.csv")._special_target()

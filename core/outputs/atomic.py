@@ -105,7 +105,7 @@ def atomic_writer(path: str | os.PathLike, *, newline: str | None = "",
                 os.fsync(stream.fileno())
         # mkstemp makes the file private (0600): give it the mode of the file it replaces, or
         # what the umask gives a new file, as a plain open() would have.
-        os.chmod(tmp, stat.S_IMODE(existing.st_mode) if existing else _new_file_mode())
+        os.chmod(tmp, stat.S_IMODE(existing.st_mode) if existing else new_file_mode())
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -168,7 +168,7 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc) or type(exc).__name__
 
 
-def _new_file_mode() -> int:
+def new_file_mode() -> int:
     umask = os.umask(0o022)  # reading the umask means setting it: put it straight back
     os.umask(umask)
     return 0o666 & ~umask
