@@ -40,6 +40,7 @@ from gongkai.model import (
     Severity,
     Status,
     Table,
+    new_cell,
 )
 from gongkai.parse.blocks import CellToken, Line, ParsedDocument, SectionBlock, TableBlock
 from gongkai.parse.together import MAX_SPLIT_STEPS, RUN_CELL, Budget, rule_split, splits
@@ -61,6 +62,8 @@ def _parse_value(text: str, kind: str, unit_hint: str) -> ParsedValue:
 _EMPTY, _UNPARSED, _AMBIGUOUS = Status.EMPTY, Status.UNPARSED, Status.AMBIGUOUS
 
 _LINE = attrgetter("line")  # of a CellToken
+#: The unit hint of a column under no header: none.
+_NO_UNIT = {}.get
 #: At most this many columns' identities are left out in turn when a table's runs written
 #: together satisfy them all in no split (``_TableReader._relaxed``): each is one search.
 MAX_RELAXED = 24
@@ -135,6 +138,9 @@ class Interpreter:
             t.code: Vocabulary(t, (c.layout for c in self.layouts[t.code])) for t in codes.tables
         }
         self._kinds_of: dict[tuple[str, bool], frozenset[str]] = {}
+        #: Label -> the only table it belongs to ("" for none or several), columns counted
+        #: (True) or not: looked up for every label of every table block.
+        self._only: dict[bool, dict[str, str]] = {True: {}, False: {}}
         self._edges: tuple[frozenset[str], frozenset[str]] | None = None
         self._words: tuple[str, ...] = ()
         #: Per layout (kept alive by the layouts above): each row's identities within itself.
@@ -313,17 +319,30 @@ class Interpreter:
                 k for k, v in self.vocab.items() if v.resolve(text).role in roles)
         return kinds
 
+    def _only_kind(self, text: str, columns: bool) -> str:
+        """The one table whose vocabulary the label belongs to, or "" (memoised in _only)."""
+        memo = self._only[columns]
+        if len(memo) >= 1 << 15:
+            memo.clear()
+        kinds = self._kinds(text, columns)
+        kind = memo[text] = next(iter(kinds)) if len(kinds) == 1 else ""
+        return kind
+
     def _split(self, block: TableBlock, hint: str | None):
         """Cut a table block where its labels begin to speak of another table."""
         current, start = hint, 0
         tokens = block.cells()
-        kinds_of = self._kinds
+        only = self._only_kind
+        with_columns, without = self._only[True], self._only[False]
         for i, token in enumerate(tokens):
             if token.kind == "label":
                 # Under a heading that names the table, a column label alone (其他, 总计: a
                 # header word of another table too) does not start another table.
-                kinds = kinds_of(token.text, current is None)
-                if len(kinds) == 1 and (kind := next(iter(kinds))) != current:
+                text = token.text
+                kind = (with_columns if current is None else without).get(text)
+                if kind is None:
+                    kind = only(text, current is None)
+                if kind and kind != current:
                     # A single label of another table inside a row (an unparsed cell) does
                     # not start a table; a label that heads a row or a header does.
                     if i > start:
@@ -1032,23 +1051,24 @@ class _TableReader:
         # line and source line looked up once per line rather than per cell.
         table, kinds, found = self.tcodes.code, self.kinds, self.found
         raw_parts, locate = self.raw.parts, self.raw.locate
+        unit_of = units.get if units else _NO_UNIT
         at = line = -1
-        parts: list[str] | None = None
+        parts: list[str] = []
         for column, (token, is_text) in zip(columns, taken, strict=False):
             if token.line != at:
                 at = token.line
                 line = locate(at)
-                parts = raw_parts(at)
-            raw = _raw_cell(parts, token)
-            parsed = _parse_value(token.text, kinds[column],
-                                  units.get(column, "") if units else "")
+                parts = raw_parts(at) or []
+            index = token.index
+            raw = parts[index].strip() if index < len(parts) else token.text
+            parsed = _parse_value(token.text, kinds[column], unit_of(column, ""))
             if is_text:
                 status = _UNPARSED
-                cell = Cell(table, row, column, None, "", raw, status, line, parsed.note)
+                cell = new_cell(table, row, column, None, "", raw, status, line, parsed.note)
             else:
                 status = parsed.status
-                cell = Cell(table, row, column, parsed.value, parsed.unit, raw, status, line,
-                            parsed.note)
+                cell = new_cell(table, row, column, parsed.value, parsed.unit, raw, status,
+                                line, parsed.note)
             found[(row, column)] = cell
             if status is _EMPTY or status is _UNPARSED:
                 what = "is empty" if status is _EMPTY else f"is not a number: {raw!r}"

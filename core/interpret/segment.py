@@ -38,7 +38,16 @@ MAX_WORDS = 24
 
 
 def segment(tokens: Sequence[CellToken], vocab: Vocabulary) -> list[CellToken]:
-    return _join(_split(tokens, vocab), vocab)
+    # Most tables need nothing done: every label names a row or a column, or is a marker of
+    # one word, which neither the split nor the join below would touch. One look at each
+    # label settles that (the two passes cost ten times as much).
+    resolve, blank = vocab.resolve, _BLANK.search
+    for token in tokens:
+        if token.kind == "label":
+            role = resolve(token.text).role
+            if role != "row" and role != "column" and (role != "marker" or blank(token.text)):
+                return _join(_split(tokens, vocab), vocab)
+    return list(tokens)
 
 
 def _unknown(token: CellToken, vocab: Vocabulary) -> bool:

@@ -76,10 +76,15 @@ class Layout:
         note_extra_rows(self.table, (r.code for r in self.extra_rows))
 
     def row(self, code: str) -> RowLayout | None:
+        return self._row_of.get(code)
+
+    @cached_property
+    def _row_of(self) -> dict[str, RowLayout]:
+        # The first row of a code, as a scan of the rows would find it (asked for every row).
+        out: dict[str, RowLayout] = {}
         for r in self.rows:
-            if r.code == code:
-                return r
-        return None
+            out.setdefault(r.code, r)
+        return out
 
     # Cached: the interpreter compares every table's labels with every layout's codes.
     @cached_property
