@@ -143,7 +143,7 @@ def _cell_maker():
     make = object.__new__
     t, r, c, v, u, w, s, n, o = setters
 
-    def new_cell(table, row, column, value, unit, raw, status, line, note):  # noqa: ANN001
+    def new_cell(table, row, column, value, unit, raw, status, line, note):
         cell = make(Cell)
         t(cell, table)
         r(cell, row)
