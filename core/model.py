@@ -143,7 +143,8 @@ def _cell_maker():
     make = object.__new__
     t, r, c, v, u, w, s, n, o = setters
 
-    def new_cell(table, row, column, value, unit, raw, status, line, note):
+    def new_cell(table: str, row: str, column: str, value: Number | None, unit: str, raw: str,
+                 status: Status, line: int, note: str) -> Cell:
         cell = make(Cell)
         t(cell, table)
         r(cell, row)

@@ -362,15 +362,16 @@ class Interpreter:
 
         Ties are broken by ``prefer`` (a template), then by priority and name.
         """
-        vocab = self.vocab[tcodes.code]
+        resolve = self.vocab[tcodes.code].resolve
         rows: set[str] = set()
         columns: set[str] = set()
         for t in tokens:
             if t.kind == "label":
-                label = vocab.resolve(t.text)
-                if label.role == "row":
+                label = resolve(t.text)
+                role = label.role
+                if role == "row":
                     rows.add(label.code)
-                elif label.role == "column":
+                elif role == "column":
                     columns.add(label.code)
 
         def fit(layout: Layout) -> int:
@@ -412,7 +413,7 @@ class Interpreter:
             reader.read_rows(tokens)
             reader.place_open_rows()
         cells = reader.cells()
-        lines = [raw.locate(n) for n in set(map(_LINE, tokens))]
+        lines = list(map(raw.locate, set(map(_LINE, tokens))))
         table = Table(
             code=tcodes.code,
             template=choice.layout.template,
