@@ -139,3 +139,23 @@ def test_a_killed_run_keeps_what_it_finished(tmp_path):
     assert done.returncode == 1  # the sleeper fails, named
     assert "0 converted" in done.stderr and "2 up to date" in done.stderr, done.stderr
     assert "plugin 'hostile_plugin' was still running" in done.stderr
+
+
+def test_an_outputs_manifest_name_is_its_path_relative_to_the_directory():
+    """The manifest names an output by what follows the output directory in its path (a
+    shortcut taken when that is already a normal path), exactly as os.path.relpath would."""
+    import random
+
+    from gongkai.batch.resume import Manifest
+
+    rng = random.Random(20)
+    parts = ["a", "b", ".", "..", "", "x.json", "中文.json", "c d"]
+    for _ in range(3000):
+        outdir = rng.choice(["out", "out/", "./out", "/tmp/out", "out/sub", "."])
+        tail = "/".join(rng.choice(parts) for _ in range(rng.randint(1, 4)))
+        output = os.path.join(outdir, tail) if rng.random() < 0.9 else tail
+        if not output:
+            continue
+        manifest = Manifest(os.path.join("/nonexistent", "gongkai-test"))
+        manifest.outdir, manifest._prefix = outdir, os.path.join(outdir, "")
+        assert manifest._name(output) == os.path.relpath(output, outdir), (outdir, output)
