@@ -9,7 +9,6 @@ then reads the broken labels against the layouts' vocabulary.
 from __future__ import annotations
 
 import re
-from itertools import islice
 
 from gongkai.plugin import (
     Reader,
@@ -24,8 +23,9 @@ from gongkai.plugin import (
 EXTENSIONS = (".pdf.txt",)
 _PAGE_LINE = re.compile(rb"^[ \t]*(?:-|\xe2\x80\x94|\xe2\x80\x93)[ \t]*\d{1,4}[ \t]*"
                         rb"(?:-|\xe2\x80\x94|\xe2\x80\x93)[ \t]*\r?$", re.MULTILINE)
-#: A line of pipe text: cells closed by "|", not a Markdown row (which starts with one).
-_PIPE_TEXT = re.compile(rb"^[ \t]*[^|\s][^\n]*\|[ \t]*\r?$", re.MULTILINE)
+#: A line of pipe text is one of cells closed by "|" (its last "|" ends it, blanks aside),
+#: not a Markdown row (which starts with one): the line's end found first, then its start.
+_BAR_END = re.compile(rb"\|[ \t]*\r?$", re.MULTILINE)
 _NUMBER = re.compile(rb"[+\-]?\d[\d,.]*")
 #: What a page number's line holds, and what a line ending in a number ends with.
 _DASHES = (b"-", "—".encode(), "–".encode())
@@ -37,7 +37,7 @@ def sniff(head: bytes, filename: str) -> float:
         return 0.0
     if filename.lower().endswith(EXTENSIONS):
         return 0.9
-    if next(islice(_PIPE_TEXT.finditer(head), 3, None), None) is not None:
+    if _pipe_lines(head, 4):
         return 0.0  # four lines of cells closed by "|": the pipe text of the text reader
     # Page numbers or rows of numbers without a "|": PDF text, also when it is named .txt
     # (the plain-text reader's 0.6).
@@ -47,6 +47,22 @@ def sniff(head: bytes, filename: str) -> float:
     rows = sum(1 for line in head.split(b"\n")
                if line.rstrip()[-1:] in _NUMBER_ENDS and _ends_in_numbers(line)) >= 3
     return 0.8 if pages and rows else 0.7 if pages or rows else 0.0
+
+
+def _pipe_lines(head: bytes, enough: int) -> bool:
+    """Whether ``head`` has ``enough`` lines of pipe text: a line whose first character
+    after spaces and tabs is neither "|" nor blank, and whose last "|" has only spaces, tabs
+    and a carriage return after it. (The bars are found by a scan for "|"; a pattern tried at
+    every line start walked and backtracked over every line of prose.)"""
+    found = 0
+    for m in _BAR_END.finditer(head):
+        start = head.rfind(b"\n", 0, m.start()) + 1
+        first = head[start:m.start()].lstrip(b" \t")[:1]
+        if first and first != b"|" and not first.isspace():
+            found += 1
+            if found >= enough:
+                return True
+    return False
 
 
 def _ends_in_numbers(line: bytes) -> bool:

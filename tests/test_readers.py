@@ -416,8 +416,12 @@ def _old_markdown_sniff(head: bytes) -> float:
     return 0.6 if len(markdown_reader._HEADING_BYTES.findall(head)) >= 2 else 0.0
 
 
+#: The pattern the PDF-text sniff's pipe-text test replaced (tests/test_pdftext_sniff.py).
+_OLD_PIPE_TEXT = re.compile(rb"^[ \t]*[^|\s][^\n]*\|[ \t]*\r?$", re.MULTILINE)
+
+
 def _old_pdftext_sniff(head: bytes) -> float:
-    if len(pdftext_reader._PIPE_TEXT.findall(head)) > 3:
+    if len(_OLD_PIPE_TEXT.findall(head)) > 3:
         return 0.0
     pages = bool(pdftext_reader._PAGE_LINE.search(head))
     rows = sum(1 for line in head.split(b"\n") if pdftext_reader._ends_in_numbers(line)) >= 3
