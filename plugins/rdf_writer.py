@@ -33,6 +33,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any, TextIO
 from urllib.parse import quote
 
@@ -49,6 +50,8 @@ from gongkai.plugin import (
     hookimpl,
     load_codes,
 )
+from gongkai.plugins import _turtle
+from gongkai.plugins._turtle import Literal, Term, Triples
 
 NAME = "rdf"
 DEFAULT_BASE = "urn:gongkai:"
@@ -78,6 +81,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
+@lru_cache(maxsize=8192)  # the same codes, over and over
 def part(text: str) -> str:
     """One path segment of an IRI: every character but A-Z a-z 0-9 - . _ ~ percent-encoded."""
     encoded = quote(text, safe="")
@@ -113,9 +117,7 @@ class _Iris:
     """Every IRI the output mints, from the base."""
 
     def __init__(self, base: str):
-        from rdflib import URIRef
-
-        self.U = URIRef
+        self.U = str  # an IRI is its text (gongkai.plugins._turtle)
         self.base = base
 
     def report(self, report_id: str) -> Any:
@@ -173,6 +175,7 @@ def _namespaces(base: str) -> dict[str, str]:
 
 
 def _graph(base: str):
+    """An empty rdflib Graph with our prefixes bound."""
     from rdflib import Graph
 
     g = Graph(bind_namespaces="core")
@@ -181,22 +184,67 @@ def _graph(base: str):
     return g
 
 
+def rdflib_graph(base: str, *parts: Triples):
+    """The triples of ``parts`` as an rdflib Graph (for JSON-LD, N-Triples, and the graphs our
+    Turtle leaves to rdflib)."""
+    from rdflib import URIRef
+
+    g = _graph(base)
+    add, term = g.add, _turtle.rdflib_term
+    for spo in parts:
+        for s, po in spo.items():
+            subject = URIRef(s)
+            for p, objects in po.items():
+                predicate = URIRef(p)
+                for o in objects:
+                    add((subject, predicate, term(o)))
+    return g
+
+
+class _Namespace:
+    """A vocabulary's terms as attributes: ``qb.Observation`` is the IRI's text."""
+
+    def __init__(self, iri: str):
+        self.iri = iri
+
+    def __getattr__(self, name: str) -> str:
+        return self.iri + name
+
+
+def literal(value: str | int, lang: str | None = None, datatype: str | None = None) -> Literal:
+    """A literal as rdflib's ``Literal(value, lang, datatype)`` would hold it, lexical form
+    normalised the same way (gongkai.plugins._turtle.Literal)."""
+    if isinstance(value, bool):
+        return ("true" if value else "false", "", _turtle.XSD_BOOLEAN)
+    if isinstance(value, int):
+        return (str(value), "", _turtle.XSD_INTEGER)
+    if lang:
+        return (value, lang, "")
+    if not datatype:
+        return (value, "", "")
+    if datatype == _turtle.XSD_DECIMAL and _PLAIN_DECIMAL.fullmatch(value):
+        return (value, "", datatype)  # Decimal(value) written with "f": the same text
+    return (str(_turtle.rdflib_term((value, "", datatype))), "", datatype)
+
+
+#: A decimal's lexical form that rdflib keeps as it is (it writes ``f"{Decimal(text):f}"``).
+_PLAIN_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+
+
 class _Builder:
-    """Adds triples to a graph with the vocabulary's terms at hand."""
+    """Adds triples to a :data:`Triples` map with the vocabulary's terms at hand."""
 
-    def __init__(self, g, base: str):
-        from rdflib import Literal, Namespace
-        from rdflib.namespace import RDF, XSD
-
-        self.g, self.iri, self.L = g, _Iris(check_base(base)), Literal
-        self.RDF, self.XSD = RDF, XSD
-        self.qb, self.skos, self.dct = Namespace(QB), Namespace(SKOS), Namespace(DCTERMS)
-        self.rdfs, self.prov, self.dcat = Namespace(RDFS), Namespace(PROV), Namespace(DCAT)
-        self.measure, self.attribute = Namespace(SDMX_MEASURE), Namespace(SDMX_ATTRIBUTE)
+    def __init__(self, g: Triples, base: str):
+        self.g, self.iri, self.L = g, _Iris(check_base(base)), literal
+        self.RDF, self.XSD = _Namespace(RDF_NS), _Namespace(XSD)
+        self.qb, self.skos, self.dct = _Namespace(QB), _Namespace(SKOS), _Namespace(DCTERMS)
+        self.rdfs, self.prov, self.dcat = _Namespace(RDFS), _Namespace(PROV), _Namespace(DCAT)
+        self.measure = _Namespace(SDMX_MEASURE)
+        self.attribute = _Namespace(SDMX_ATTRIBUTE)
         self.codes = load_codes()
 
-    def add(self, s, p, o) -> None:
-        self.g.add((s, p, o))
+    def add(self, s: str, p: str, o: Term) -> None:
+        add(self.g, s, p, o)
 
     def zh_en(self, node, zh: str, en: str, prop=None) -> None:
         prop = prop or self.skos.prefLabel
@@ -210,7 +258,18 @@ class _Builder:
         return {"raw": x.string, "line": x.integer, "status": x.string, "note": x.string}
 
 
-def vocabulary(g, base: str = DEFAULT_BASE) -> None:
+def add(g: Triples, s: str, p: str, o: Term) -> None:
+    """One triple (a set: twice is once, as in an rdflib Graph)."""
+    po = g.get(s)
+    if po is None:
+        po = g[s] = {}
+    objects = po.get(p)
+    if objects is None:
+        objects = po[p] = {}
+    objects[o] = None
+
+
+def vocabulary(g: Triples, base: str = DEFAULT_BASE) -> None:
     """What every report shares: properties, structures, code lists and units."""
     b = _Builder(g, base)
     iri, RDF = b.iri, b.RDF
@@ -366,7 +425,7 @@ def _plugins(report: Report) -> list[str]:
     return sorted(n for n in names if n)
 
 
-def describe_report(g, report: Report, base: str = DEFAULT_BASE,
+def describe_report(g: Triples, report: Report, base: str = DEFAULT_BASE,
                     license: str = "") -> None:
     """What one report adds: its description, its observations, the codes it alone uses."""
     from gongkai import __version__
@@ -472,16 +531,51 @@ def _extra_codes(b: _Builder, table: str, t: TableCodes | None, cells: Iterable)
 
 def build_graph(report: Report, base: str = DEFAULT_BASE, license: str = ""):
     """The report as an rdflib Graph: the shared vocabulary and the report's own part."""
-    g = _graph(check_base(base))
-    vocabulary(g, base)
+    base = check_base(base)
+    return rdflib_graph(base, _shared(base).spo, _report_triples(report, base, license))
+
+
+def _report_triples(report: Report, base: str, license: str) -> Triples:
+    g: Triples = {}
     describe_report(g, report, base, license)
     return g
+
+
+#: Per base IRI and code lists (one process's): the vocabulary's triples, worked out once.
+_SHARED: dict[tuple[str, int], tuple[Any, _turtle.Shared]] = {}
+
+
+def _shared(base: str) -> _turtle.Shared:
+    """The vocabulary every report shares, and what its Turtle needs, made once a process."""
+    codes = load_codes()
+    key = (base, id(codes))
+    if key not in _SHARED:
+        g: Triples = {}
+        vocabulary(g, base)
+        _SHARED[key] = (codes, _turtle.Shared(g, _prefixes(base)))  # (codes: keeps the id)
+    return _SHARED[key][1]
+
+
+@lru_cache(maxsize=16)
+def _prefixes(base: str) -> _turtle.Namespaces:
+    """The prefixes bound in every graph of ``base``, as rdflib binds them."""
+    return _turtle.Namespaces((p, str(ns)) for p, ns in _graph(base).namespaces())
+
+
+def _turtle_text(base: str, own: Triples, shared: _turtle.Shared | None) -> str:
+    """Turtle as rdflib's serializer writes it; by rdflib itself where our writer cannot be
+    sure to (gongkai.plugins._turtle.Unsupported)."""
+    try:
+        return _turtle.document(own, _prefixes(base), shared)
+    except _turtle.Unsupported:
+        parts = (shared.spo, own) if shared else (own,)
+        return rdflib_graph(base, *parts).serialize(format="turtle")
 
 
 # -- a dataset of many reports -------------------------------------------------------------------
 
 
-def describe_dataset(g, base: str = DEFAULT_BASE, license: str = "",
+def describe_dataset(g: Triples, base: str = DEFAULT_BASE, license: str = "",
                      issued: str = "") -> None:
     """DCAT and PROV for a dataset: its data sets, its licence, when and by what it was made."""
 
@@ -513,30 +607,30 @@ def now() -> str:
 def dataset_header(fmt: str, options: Mapping[str, str]) -> str:
     """The start of a dataset file: the vocabulary and the dataset's description."""
     base, license = _options(options)
-    g = _graph(base)
-    vocabulary(g, base)
+    g: Triples = {}
     describe_dataset(g, base, license, now())
+    if fmt == "turtle":
+        prefixes = "".join(_prefix_line(p, ns) + "\n" for p, ns in _namespaces(base).items())
+        return prefixes + "\n" + _turtle_body(_turtle_text(base, g, _shared(base)), base)
+    graph = rdflib_graph(base, _shared(base).spo, g)
     if fmt == "json-ld":
-        nodes = _json_ld(g, base)["@graph"]
+        nodes = _json_ld(graph, base)["@graph"]
         head = json.dumps({"@context": _context(base)}, ensure_ascii=False, indent=2,
                           sort_keys=True)
         return head[:-2] + ',\n  "@graph": [\n' + ",\n".join(_node(n) for n in nodes)
-    if fmt == "turtle":
-        prefixes = "".join(_prefix_line(p, ns) + "\n" for p, ns in _namespaces(base).items())
-        return prefixes + "\n" + _turtle_body(g, base)
-    return _serialize(g, fmt, base)
+    return _serialize(graph, fmt, base)
 
 
 def report_chunk(report: Report, fmt: str, options: Mapping[str, str]) -> str:
     """One report's part of a dataset file (made in a worker process)."""
     base, license = _options(options)
-    g = _graph(base)
-    describe_report(g, report, base, license)
-    if fmt == "json-ld":
-        return "".join(",\n" + _node(n) for n in _json_ld(g, base)["@graph"])
+    g = _report_triples(report, base, license)
     if fmt == "turtle":
-        return "\n" + _turtle_body(g, base)
-    return _serialize(g, fmt, base)
+        return "\n" + _turtle_body(_turtle_text(base, g, None), base)
+    graph = rdflib_graph(base, g)
+    if fmt == "json-ld":
+        return "".join(",\n" + _node(n) for n in _json_ld(graph, base)["@graph"])
+    return _serialize(graph, fmt, base)
 
 
 def dataset_footer(fmt: str) -> str:
@@ -551,10 +645,9 @@ def _options(options: Mapping[str, str]) -> tuple[str, str]:
     return base, license
 
 
-def _turtle_body(g, base: str) -> str:
+def _turtle_body(text: str, base: str) -> str:
     """Turtle without the @prefix lines the file states once, at its top (Turtle allows a
     prefix anywhere: one rdflib would add for a single report stays in that report's part)."""
-    text = g.serialize(format="turtle")
     ours = {_prefix_line(p, ns) for p, ns in _namespaces(base).items()}
     return "".join(line + "\n" for line in text.split("\n") if line and line not in ours)
 
@@ -574,8 +667,11 @@ def _node(node: dict) -> str:
 def write(report: Report, stream: TextIO, options: Mapping[str, str]) -> None:
     fmt = choice(options, "format", tuple(FORMATS), writer=NAME, default="turtle")
     base, license = _options(options)
-    graph = build_graph(report, base, license)
-    text = _serialize(graph, fmt, base)
+    own = _report_triples(report, base, license)
+    if fmt == "turtle":
+        text = _turtle_text(base, own, _shared(base))
+    else:
+        text = _serialize(rdflib_graph(base, _shared(base).spo, own), fmt, base)
     stream.write(text if text.endswith("\n") else text + "\n")
 
 
