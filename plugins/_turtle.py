@@ -54,7 +54,9 @@ _INVALID_IRI_CHARS = '<>" {}|\\^`'
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 #: A decimal's lexical form rdflib writes bare (a finite value, no exponent).
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-#: Cached qnames of IRIs seen before: cleared when it grows this big (memory stays flat).
+#: Between a subject's predicates, and between a predicate's objects (indent 4 and 8).
+_NEXT_PREDICATE, _NEXT_OBJECT = " ;\n    ", ",\n        "
+#: How many terms a cache keeps: cleared when it grows this big (memory stays flat).
 _CACHE_SIZE = 200_000
 
 
@@ -95,34 +97,83 @@ def quote(text: str) -> str:
 
 
 class Namespaces:
-    """The prefixes bound in a graph (rdflib's ``Graph.namespaces()``) and the qnames they give.
+    """The prefixes bound in a graph (rdflib's ``Graph.namespaces()``) and how each term is
+    written with them.
 
-    One per base IRI and process: what an IRI is written as does not depend on the report.
+    One per base IRI and process: how a term is written does not depend on the report. Each
+    ``term``/``verb``/``literal`` gives (the prefix it uses or None, its text), cached.
     """
 
     def __init__(self, bound: Iterable[tuple[str, str]]):
         self.namespace_of = dict(bound)
         self.prefix_of = {ns: prefix for prefix, ns in self.namespace_of.items()}
+        if len(self.prefix_of) != len(self.namespace_of):
+            raise Unsupported("a namespace bound to two prefixes")  # rdflib's store decides
         if any(p.startswith("_") for p in self.prefix_of.values()):
             raise Unsupported("a prefix rdflib would rename")  # TurtleSerializer.addNamespace
         # A bound namespace that ends inside a local name would make compute_qname cut an IRI
         # elsewhere than split_uri (get_longest_namespace): ours all end in / # or :.
         if any(ns != XMLNS and ns[-1:] not in ("/", "#", ":") for ns in self.prefix_of):
             raise Unsupported("a namespace that does not end in / # or :")
-        self._qnames: dict[str, tuple[str, str] | None] = {}
+        self._terms: dict[str, tuple[str | None, str]] = {}
+        self._verbs: dict[str, tuple[str | None, str]] = {}
+        self._literals: dict[Literal, tuple[str | None, str]] = {}
+        self._orders: dict[tuple[str, ...], list[str]] = {}
 
-    def qname(self, iri: str) -> tuple[str, str] | None:
-        """(prefix, "prefix:local") as get_pname gives it (without inventing a prefix)."""
-        try:
-            return self._qnames[iri]
-        except KeyError:
-            pass
-        if len(self._qnames) >= _CACHE_SIZE:
-            self._qnames.clear()
-        found = self._qnames[iri] = self._compute(iri)
+    def term(self, iri: str) -> tuple[str | None, str]:
+        """A subject or object IRI (TurtleSerializer.label)."""
+        found = self._terms.get(iri)
+        if found is None:  # (a miss: the IRI's first time)
+            if len(self._terms) >= _CACHE_SIZE:
+                self._terms.clear()
+            qname = self.qname(iri)
+            text = "()" if iri == RDF_NIL else qname[1] if qname else f"<{iri}>"
+            found = self._terms[iri] = (qname[0] if qname else None, text)
         return found
 
-    def _compute(self, iri: str) -> tuple[str, str] | None:
+    def verb(self, iri: str) -> tuple[str | None, str]:
+        """A predicate: ``a``, else as a term; rdflib would bind a new prefix (``ns1``) for
+        one in a namespace no prefix is bound to."""
+        found = self._verbs.get(iri)
+        if found is None:
+            if iri == RDF_TYPE:
+                found = (None, "a")
+            else:
+                found = self.term(iri)
+                if found[0] is None and iri != RDF_NIL:
+                    try:
+                        namespace = split_uri(iri)[0]
+                    except ValueError:
+                        namespace = None
+                    if namespace is not None and namespace not in self.prefix_of:
+                        raise Unsupported(f"a predicate in a namespace with no prefix: {iri}")
+            self._verbs[iri] = found
+        return found
+
+    def literal(self, term: Literal) -> tuple[str | None, str]:
+        """A literal, and its datatype's prefix (rdflib's preprocess registers it)."""
+        found = self._literals.get(term)
+        if found is None:
+            if len(self._literals) >= _CACHE_SIZE:
+                self._literals.clear()
+            qname = self.qname(term[2]) if term[2] else None
+            found = self._literals[term] = (qname[0] if qname else None,
+                                            literal(term, self))
+        return found
+
+    def order(self, predicates: tuple[str, ...]) -> list[str]:
+        """sortProperties: rdf:type, rdfs:label, then the others by IRI."""
+        found = self._orders.get(predicates)
+        if found is None:
+            if len(self._orders) >= _CACHE_SIZE:
+                self._orders.clear()
+            head = [p for p in (RDF_TYPE, RDFS_LABEL) if p in predicates]
+            found = self._orders[predicates] = head + sorted(
+                p for p in predicates if p != RDF_TYPE and p != RDFS_LABEL)
+        return found
+
+    def qname(self, iri: str) -> tuple[str, str] | None:
+        """(prefix, "prefix:local") as get_pname gives it without inventing a prefix."""
         if any(c in iri for c in _INVALID_IRI_CHARS):
             raise Unsupported(f"an IRI rdflib refuses: {iri!r}")
         try:
@@ -131,7 +182,7 @@ class Namespaces:
         except ValueError:
             prefix = None
         if prefix is None:  # get_pname's second chance: the IRI is itself a namespace
-            ns, local, prefix = iri, "", self.prefix_of.get(iri)
+            local, prefix = "", self.prefix_of.get(iri)
             if prefix is None:
                 return None
         local = _BAD_PERCENT.sub("\\%", local.replace("(", r"\(").replace(")", r"\)"))
@@ -139,74 +190,37 @@ class Namespaces:
             return None
         return prefix, f"{prefix}:{local}"
 
-    def predicate(self, iri: str) -> tuple[str, str] | None:
-        """A predicate's qname; rdflib would bind a new prefix for an unbound namespace."""
-        found = self.qname(iri)
-        if found is None and iri != RDF_TYPE and iri != RDF_NIL:
-            try:
-                ns = split_uri(iri)[0]
-            except ValueError:
-                return None
-            if ns not in self.prefix_of:
-                raise Unsupported(f"a predicate in a namespace with no prefix: {iri}")
-        return found
-
 
 class Shared:
     """Triples many documents share (the vocabulary), with what does not change from one
-    document to the next worked out once: the prefixes they use, the references they make,
-    each subject's statement."""
+    document to the next worked out once: the references they make, each subject's statement
+    and the prefixes those use."""
 
     def __init__(self, spo: Triples, ns: Namespaces):
         self.spo, self.ns = spo, ns
-        self.used = used_prefixes(spo, ns)
         self.refs = references(spo)
-        self._text: dict[str, str] = {}
-
-    def statement(self, subject: str) -> str:
-        text = self._text.get(subject)
-        if text is None:
-            text = self._text[subject] = statement(subject, self.spo[subject], self.ns)
-        return text
+        self.used: set[str | None] = set()
+        self.text = {s: statement(s, po, ns, self.used) for s, po in spo.items()}
 
 
 def document(own: Triples, ns: Namespaces, shared: Shared | None = None) -> str:
     """The Turtle of ``own``'s triples and ``shared``'s (a triple in both counts once)."""
-    used = used_prefixes(own, ns) | (shared.used if shared else set())
-    head = "".join(f"@prefix {p}: <{ns.namespace_of[p]}> .\n" for p in sorted(used))
     common = shared.spo if shared else {}
+    used: set[str | None] = set(shared.used) if shared else set()
     refs = references(own, common)
     body = []
     for s in _subjects(own, common, refs, shared.refs if shared else {}):
         if s not in own:
-            text = shared.statement(s)  # type: ignore[union-attr]
+            text = shared.text[s]  # type: ignore[union-attr]
         elif s in common:
-            text = statement(s, _union(common[s], own[s]), ns)
+            text = statement(s, _union(common[s], own[s]), ns, used)
         else:
-            text = statement(s, own[s], ns)
+            text = statement(s, own[s], ns, used)
         body.append(f"\n{text} .\n")
+    head = "".join(f"@prefix {p}: <{ns.namespace_of[p]}> .\n" for p in sorted(
+        p for p in used if p is not None))
     # rdflib encodes its output as UTF-8 with errors replaced (a lone surrogate: "?").
     return (head + "".join(body) + "\n").encode("utf-8", "replace").decode("utf-8")
-
-
-def used_prefixes(spo: Triples, ns: Namespaces) -> set[str]:
-    """The prefixes rdflib's preprocess registers: every term's qname, every datatype's."""
-    used: set[str] = set()
-    qname, predicate = ns.qname, ns.predicate
-    for s, po in spo.items():
-        found = qname(s)
-        if found:
-            used.add(found[0])
-        for p, objects in po.items():
-            if p != RDF_TYPE:  # written "a"
-                found = predicate(p)
-                if found:
-                    used.add(found[0])
-            for o in objects:
-                found = qname(o) if type(o) is str else qname(o[2]) if o[2] else None
-                if found:
-                    used.add(found[0])
-    return used
 
 
 def references(spo: Triples, common: Triples | None = None) -> dict[str, int]:
@@ -230,8 +244,8 @@ def _subjects(own: Triples, common: Triples, refs: Mapping[str, int],
     classes = sorted(s for s in subjects if RDFS_CLASS in own.get(s, {}).get(RDF_TYPE, ())
                      or RDFS_CLASS in common.get(s, {}).get(RDF_TYPE, ()))
     seen = set(classes)
-    rest = sorted((refs.get(s, 0) + common_refs.get(s, 0), s) for s in subjects
-                  if s not in seen)
+    get, common_get = refs.get, common_refs.get
+    rest = sorted((get(s, 0) + common_get(s, 0), s) for s in subjects if s not in seen)
     return classes + [s for _, s in rest]
 
 
@@ -243,36 +257,31 @@ def _union(a: Mapping[str, Mapping[Term, None]], b: Mapping[str, Mapping[Term, N
     return merged
 
 
-def statement(subject: str, po: Mapping[str, Mapping[Term, None]], ns: Namespaces) -> str:
-    """One subject's statement, without the final " .": its predicates and their objects."""
-    head = [p for p in (RDF_TYPE, RDFS_LABEL) if p in po]
-    order = head + sorted(p for p in po if p != RDF_TYPE and p != RDFS_LABEL)
-    lines = [f"{_verb(p, ns)} {_objects(po[p], ns)}" for p in order]
-    return f"{_iri(subject, ns)} " + " ;\n    ".join(lines)
-
-
-def _verb(p: str, ns: Namespaces) -> str:
-    if p == RDF_NIL:
-        return "()"
-    if p == RDF_TYPE:
-        return "a"
-    found = ns.predicate(p)
-    return found[1] if found else f"<{p}>"
-
-
-def _iri(iri: str, ns: Namespaces) -> str:
-    if iri == RDF_NIL:
-        return "()"
-    found = ns.qname(iri)
-    return found[1] if found else f"<{iri}>"
-
-
-def _objects(objects: Mapping[Term, None], ns: Namespaces) -> str:
-    if len(objects) == 1:
-        (o,) = objects
-        return _iri(o, ns) if type(o) is str else literal(o, ns)
-    return ",\n        ".join(_iri(o, ns) if type(o) is str else literal(o, ns)
-                              for o in sort_objects(objects))
+def statement(subject: str, po: Mapping[str, Mapping[Term, None]], ns: Namespaces,
+              used: set[str | None]) -> str:
+    """One subject's statement, without the final " .": its predicates and their objects.
+    Adds the prefixes it uses to ``used`` (None among them: ignore it)."""
+    term, verb, literal = ns.term, ns.verb, ns.literal
+    prefix, text = term(subject)
+    used.add(prefix)
+    parts = [text]
+    for p in ns.order(tuple(po)):
+        prefix, text = verb(p)
+        used.add(prefix)
+        objects = po[p]
+        if len(objects) == 1:
+            for o in objects:
+                prefix, object_text = term(o) if type(o) is str else literal(o)
+                used.add(prefix)
+        else:
+            texts = []
+            for o in sort_objects(objects):
+                prefix, object_text = term(o) if type(o) is str else literal(o)
+                used.add(prefix)
+                texts.append(object_text)
+            object_text = _NEXT_OBJECT.join(texts)
+        parts.append(f"{text} {object_text}")
+    return f"{parts[0]} {_NEXT_PREDICATE.join(parts[1:])}"
 
 
 def sort_objects(objects: Iterable[Term]) -> list[Term]:

@@ -40,6 +40,7 @@ from urllib.parse import quote
 from gongkai.plugin import (
     Metadata,
     Report,
+    Status,
     TableCodes,
     UsageError,
     Writer,
@@ -467,7 +468,6 @@ def describe_report(g: Triples, report: Report, base: str = DEFAULT_BASE,
         b.add(plugin, b.prov.actedOnBehalfOf, software)
 
     codes = b.codes
-    report_dim = iri.vocab("report")
     for table in report.tables:
         t = codes.table(table.code) if table.code in codes.table_codes else None
         ds = iri.dataset(table.code, table.template)
@@ -478,30 +478,54 @@ def describe_report(g: Triples, report: Report, base: str = DEFAULT_BASE,
             b.zh_en(ds, f"{t.zh}({table.template})", f"{t.en} ({table.template})",
                     b.rdfs.label)
         _extra_codes(b, table.code, t, table.cells)
-        row_dim, column_dim = iri.dimension(table.code, "row"), iri.dimension(table.code,
-                                                                              "column")
-        for cell in table.cells:
-            if cell.value is None:
-                continue
-            obs = iri.observation(m.report_id, table.code, cell.row, cell.column)
-            b.add(obs, RDF.type, qb.Observation)
-            b.add(obs, qb.dataSet, ds)
-            b.add(obs, report_dim, r)
-            b.add(obs, row_dim, iri.concept(table.code, "row", cell.row))
-            b.add(obs, column_dim, iri.concept(table.code, "column", cell.column))
-            value = (b.L(cell.value) if isinstance(cell.value, int)
-                     else b.L(format_number(cell.value), datatype=b.XSD.decimal))
-            b.add(obs, b.measure.obsValue, value)
-            unit = codes.unit(_unit(t, cell.column, cell.unit))
-            if unit is not None:
-                b.add(obs, b.attribute.unitMeasure, iri.unit(unit.code))
-                if unit.multiplier:
-                    b.add(obs, b.attribute.unitMult, b.L(unit.multiplier))
-            b.add(obs, iri.vocab("raw"), b.L(cell.raw))
-            b.add(obs, iri.vocab("line"), b.L(cell.line))
-            b.add(obs, iri.vocab("status"), b.L(cell.status.value))
-            if cell.note:
-                b.add(obs, iri.vocab("note"), b.L(cell.note))
+        _observations(b, table, t, ds, r, m.report_id)
+
+
+def _observations(b: _Builder, table: Any, t: TableCodes | None, ds: str, report: str,
+                  report_id: str) -> None:
+    """A qb:Observation for each cell with a value: its triples made as one subject's map at
+    once (what :func:`add` would make, a tenth of the calls: this is the writer's hot loop)."""
+    iri, codes, g = b.iri, b.codes, b.g
+    type_, dataset, value_, unit_, mult = (RDF_NS + "type", QB + "dataSet",
+                                           SDMX_MEASURE + "obsValue",
+                                           SDMX_ATTRIBUTE + "unitMeasure",
+                                           SDMX_ATTRIBUTE + "unitMult")
+    report_dim, raw, line, status, note = (iri.vocab(n) for n in ("report", "raw", "line",
+                                                                  "status", "note"))
+    observation, code = QB + "Observation", table.code
+    row_dim, column_dim = iri.dimension(code, "row"), iri.dimension(code, "column")
+    for cell in table.cells:
+        value = cell.value
+        if value is None:
+            continue
+        po: dict[str, dict[Term, None]] = {
+            type_: {observation: None}, dataset: {ds: None}, report_dim: {report: None},
+            row_dim: {iri.concept(code, "row", cell.row): None},
+            column_dim: {iri.concept(code, "column", cell.column): None},
+            value_: {(str(value), "", _turtle.XSD_INTEGER) if type(value) is int else
+                     literal(value) if isinstance(value, int) else
+                     literal(format_number(value), datatype=_turtle.XSD_DECIMAL): None}}
+        unit = codes.unit(_unit(t, cell.column, cell.unit))
+        if unit is not None:
+            po[unit_] = {iri.unit(unit.code): None}
+            if unit.multiplier:
+                po[mult] = {literal(unit.multiplier): None}
+        po[raw] = {(cell.raw, "", ""): None}
+        po[line] = {literal(cell.line): None}
+        po[status] = {(_STATUS[cell.status], "", ""): None}
+        if cell.note:
+            po[note] = {(cell.note, "", ""): None}
+        obs = iri.observation(report_id, code, cell.row, cell.column)
+        if obs in g:  # a second cell of the same row and column: one subject, as in a graph
+            for p, objects in po.items():
+                for o in objects:
+                    add(g, obs, p, o)
+        else:
+            g[obs] = po
+
+
+#: Each status as its text (an enum's ``.value`` is a property call: this is a dict lookup).
+_STATUS = {s: s.value for s in Status}
 
 
 def _unit(t: TableCodes | None, column: str, stated: str) -> str:
@@ -532,7 +556,7 @@ def _extra_codes(b: _Builder, table: str, t: TableCodes | None, cells: Iterable)
 def build_graph(report: Report, base: str = DEFAULT_BASE, license: str = ""):
     """The report as an rdflib Graph: the shared vocabulary and the report's own part."""
     base = check_base(base)
-    return rdflib_graph(base, _shared(base).spo, _report_triples(report, base, license))
+    return rdflib_graph(base, _vocabulary(base), _report_triples(report, base, license))
 
 
 def _report_triples(report: Report, base: str, license: str) -> Triples:
@@ -541,19 +565,31 @@ def _report_triples(report: Report, base: str, license: str) -> Triples:
     return g
 
 
-#: Per base IRI and code lists (one process's): the vocabulary's triples, worked out once.
-_SHARED: dict[tuple[str, int], tuple[Any, _turtle.Shared]] = {}
+#: Per base IRI and code lists (one process's): the vocabulary, its Turtle worked out once.
+_SHARED: dict[tuple[str, int], tuple[Any, Triples, dict]] = {}
+
+
+def _vocabulary(base: str) -> Triples:
+    """The vocabulary's triples, made once a process (nothing changes them)."""
+    return _shared_entry(base)[1]
 
 
 def _shared(base: str) -> _turtle.Shared:
-    """The vocabulary every report shares, and what its Turtle needs, made once a process."""
+    """The vocabulary as our Turtle writer shares it among documents."""
+    made = _shared_entry(base)[2]
+    if "turtle" not in made:
+        made["turtle"] = _turtle.Shared(_vocabulary(base), _prefixes(base))
+    return made["turtle"]
+
+
+def _shared_entry(base: str) -> tuple[Any, Triples, dict]:
     codes = load_codes()
     key = (base, id(codes))
     if key not in _SHARED:
         g: Triples = {}
         vocabulary(g, base)
-        _SHARED[key] = (codes, _turtle.Shared(g, _prefixes(base)))  # (codes: keeps the id)
-    return _SHARED[key][1]
+        _SHARED[key] = (codes, g, {})  # (codes: keeps the id theirs)
+    return _SHARED[key]
 
 
 @lru_cache(maxsize=16)
@@ -562,13 +598,13 @@ def _prefixes(base: str) -> _turtle.Namespaces:
     return _turtle.Namespaces((p, str(ns)) for p, ns in _graph(base).namespaces())
 
 
-def _turtle_text(base: str, own: Triples, shared: _turtle.Shared | None) -> str:
-    """Turtle as rdflib's serializer writes it; by rdflib itself where our writer cannot be
-    sure to (gongkai.plugins._turtle.Unsupported)."""
+def _turtle_text(base: str, own: Triples, vocabulary: bool) -> str:
+    """Turtle of ``own`` (and the vocabulary) as rdflib's serializer writes it; by rdflib
+    itself where our writer cannot be sure to (gongkai.plugins._turtle.Unsupported)."""
     try:
-        return _turtle.document(own, _prefixes(base), shared)
+        return _turtle.document(own, _prefixes(base), _shared(base) if vocabulary else None)
     except _turtle.Unsupported:
-        parts = (shared.spo, own) if shared else (own,)
+        parts = (_vocabulary(base), own) if vocabulary else (own,)
         return rdflib_graph(base, *parts).serialize(format="turtle")
 
 
@@ -611,8 +647,8 @@ def dataset_header(fmt: str, options: Mapping[str, str]) -> str:
     describe_dataset(g, base, license, now())
     if fmt == "turtle":
         prefixes = "".join(_prefix_line(p, ns) + "\n" for p, ns in _namespaces(base).items())
-        return prefixes + "\n" + _turtle_body(_turtle_text(base, g, _shared(base)), base)
-    graph = rdflib_graph(base, _shared(base).spo, g)
+        return prefixes + "\n" + _turtle_body(_turtle_text(base, g, True), base)
+    graph = rdflib_graph(base, _vocabulary(base), g)
     if fmt == "json-ld":
         nodes = _json_ld(graph, base)["@graph"]
         head = json.dumps({"@context": _context(base)}, ensure_ascii=False, indent=2,
@@ -626,7 +662,7 @@ def report_chunk(report: Report, fmt: str, options: Mapping[str, str]) -> str:
     base, license = _options(options)
     g = _report_triples(report, base, license)
     if fmt == "turtle":
-        return "\n" + _turtle_body(_turtle_text(base, g, None), base)
+        return "\n" + _turtle_body(_turtle_text(base, g, False), base)
     graph = rdflib_graph(base, g)
     if fmt == "json-ld":
         return "".join(",\n" + _node(n) for n in _json_ld(graph, base)["@graph"])
@@ -669,9 +705,9 @@ def write(report: Report, stream: TextIO, options: Mapping[str, str]) -> None:
     base, license = _options(options)
     own = _report_triples(report, base, license)
     if fmt == "turtle":
-        text = _turtle_text(base, own, _shared(base))
+        text = _turtle_text(base, own, True)
     else:
-        text = _serialize(rdflib_graph(base, _shared(base).spo, own), fmt, base)
+        text = _serialize(rdflib_graph(base, _vocabulary(base), own), fmt, base)
     stream.write(text if text.endswith("\n") else text + "\n")
 
 
