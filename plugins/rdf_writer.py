@@ -37,6 +37,7 @@ from functools import lru_cache
 from typing import Any, TextIO
 from urllib.parse import quote
 
+import gongkai.plugins._turtle as _turtle
 from gongkai.plugin import (
     Metadata,
     Report,
@@ -51,7 +52,6 @@ from gongkai.plugin import (
     hookimpl,
     load_codes,
 )
-from gongkai.plugins import _turtle
 from gongkai.plugins._turtle import Literal, Term, Triples
 
 NAME = "rdf"
