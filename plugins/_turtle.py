@@ -26,7 +26,7 @@ that graph: the output is never silently different. tests/test_turtle.py compare
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import pairwise
 from unicodedata import category
 
@@ -194,13 +194,14 @@ class Namespaces:
 class Shared:
     """Triples many documents share (the vocabulary), with what does not change from one
     document to the next worked out once: the references they make, each subject's statement
-    and the prefixes those use."""
+    and the prefixes those use; their N-Triples lines."""
 
     def __init__(self, spo: Triples, ns: Namespaces):
         self.spo, self.ns = spo, ns
         self.refs = references(spo)
         self.used: set[str | None] = set()
         self.text = {s: statement(s, po, ns, self.used) for s, po in spo.items()}
+        self.lines = frozenset(nt_lines(spo, ns))
 
 
 def document(own: Triples, ns: Namespaces, shared: Shared | None = None) -> str:
@@ -324,3 +325,44 @@ def literal(term: Literal, ns: Namespaces) -> str:
     return rdflib_term(term)._literal_n3(use_plain=True, qname_callback=lambda dt: (
         found(dt) or (None, None))[1])
 
+
+
+# -- N-Triples ---------------------------------------------------------------------------------
+
+
+def ntriples(own: Triples, ns: Namespaces, shared: Shared | None = None) -> str:
+    """N-Triples of ``own``'s triples and ``shared``'s, one line each, sorted: rdflib's
+    ``serialize(format="nt")`` lines (rdflib.plugins.serializers.nt), in order."""
+    lines = set(nt_lines(own, ns))
+    if shared:
+        lines |= shared.lines
+    text = "".join(sorted(lines))
+    try:
+        text.encode("utf-8")  # rdflib encodes strictly: a lone surrogate is its error to raise
+    except UnicodeEncodeError:
+        raise Unsupported("text UTF-8 cannot encode") from None
+    return text
+
+
+def nt_lines(spo: Triples, ns: Namespaces) -> Iterator[str]:
+    term = ns.term  # (which refuses an IRI rdflib would refuse)
+    for s, po in spo.items():
+        term(s)
+        for p, objects in po.items():
+            term(p)
+            for o in objects:
+                if type(o) is str:
+                    term(o)
+                    yield f"<{s}> <{p}> <{o}> .\n"
+                else:
+                    yield f"<{s}> <{p}> {_nt_literal(o)} .\n"
+
+
+def _nt_literal(term: Literal) -> str:
+    """nt._quoteLiteral: always quoted, the datatype in full."""
+    lexical, lang, datatype = term
+    quoted = ('"' + lexical.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+              .replace("\r", "\\r") + '"')
+    if lang:
+        return f"{quoted}@{lang}"
+    return f"{quoted}^^<{datatype}>" if datatype else quoted

@@ -598,14 +598,16 @@ def _prefixes(base: str) -> _turtle.Namespaces:
     return _turtle.Namespaces((p, str(ns)) for p, ns in _graph(base).namespaces())
 
 
-def _turtle_text(base: str, own: Triples, vocabulary: bool) -> str:
-    """Turtle of ``own`` (and the vocabulary) as rdflib's serializer writes it; by rdflib
-    itself where our writer cannot be sure to (gongkai.plugins._turtle.Unsupported)."""
+def _text(fmt: str, base: str, own: Triples, vocabulary: bool) -> str:
+    """``own`` (and the vocabulary) as Turtle or N-Triples, exactly as rdflib writes them —
+    by our writer (gongkai.plugins._turtle), else, where it cannot be sure to
+    (:class:`~gongkai.plugins._turtle.Unsupported`), by rdflib itself."""
+    write = _turtle.document if fmt == "turtle" else _turtle.ntriples
     try:
-        return _turtle.document(own, _prefixes(base), _shared(base) if vocabulary else None)
+        return write(own, _prefixes(base), _shared(base) if vocabulary else None)
     except _turtle.Unsupported:
         parts = (_vocabulary(base), own) if vocabulary else (own,)
-        return rdflib_graph(base, *parts).serialize(format="turtle")
+        return _serialize(rdflib_graph(base, *parts), fmt, base)
 
 
 # -- a dataset of many reports -------------------------------------------------------------------
@@ -647,14 +649,13 @@ def dataset_header(fmt: str, options: Mapping[str, str]) -> str:
     describe_dataset(g, base, license, now())
     if fmt == "turtle":
         prefixes = "".join(_prefix_line(p, ns) + "\n" for p, ns in _namespaces(base).items())
-        return prefixes + "\n" + _turtle_body(_turtle_text(base, g, True), base)
-    graph = rdflib_graph(base, _vocabulary(base), g)
+        return prefixes + "\n" + _turtle_body(_text(fmt, base, g, True), base)
     if fmt == "json-ld":
-        nodes = _json_ld(graph, base)["@graph"]
+        nodes = _json_ld(rdflib_graph(base, _vocabulary(base), g), base)["@graph"]
         head = json.dumps({"@context": _context(base)}, ensure_ascii=False, indent=2,
                           sort_keys=True)
         return head[:-2] + ',\n  "@graph": [\n' + ",\n".join(_node(n) for n in nodes)
-    return _serialize(graph, fmt, base)
+    return _text(fmt, base, g, True)
 
 
 def report_chunk(report: Report, fmt: str, options: Mapping[str, str]) -> str:
@@ -662,11 +663,10 @@ def report_chunk(report: Report, fmt: str, options: Mapping[str, str]) -> str:
     base, license = _options(options)
     g = _report_triples(report, base, license)
     if fmt == "turtle":
-        return "\n" + _turtle_body(_turtle_text(base, g, False), base)
-    graph = rdflib_graph(base, g)
+        return "\n" + _turtle_body(_text(fmt, base, g, False), base)
     if fmt == "json-ld":
-        return "".join(",\n" + _node(n) for n in _json_ld(graph, base)["@graph"])
-    return _serialize(graph, fmt, base)
+        return "".join(",\n" + _node(n) for n in _json_ld(rdflib_graph(base, g), base)["@graph"])
+    return _text(fmt, base, g, False)
 
 
 def dataset_footer(fmt: str) -> str:
@@ -704,10 +704,10 @@ def write(report: Report, stream: TextIO, options: Mapping[str, str]) -> None:
     fmt = choice(options, "format", tuple(FORMATS), writer=NAME, default="turtle")
     base, license = _options(options)
     own = _report_triples(report, base, license)
-    if fmt == "turtle":
-        text = _turtle_text(base, own, True)
-    else:
+    if fmt == "json-ld":
         text = _serialize(rdflib_graph(base, _vocabulary(base), own), fmt, base)
+    else:
+        text = _text(fmt, base, own, True)
     stream.write(text if text.endswith("\n") else text + "\n")
 
 
