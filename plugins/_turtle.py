@@ -1,5 +1,6 @@
 """Turtle written the way rdflib 7's ``TurtleSerializer`` writes it, byte for byte, without
-rdflib's per-triple overhead: an internal helper of the RDF writer (gongkai.plugins.rdf_writer).
+rdflib's per-triple overhead (and N-Triples, simpler): an internal helper of the RDF writer
+(gongkai.plugins.rdf_writer).
 
 rdflib's serializer spends ~60 µs a triple (a store lookup per subject, a qname computed per
 term, a write per token). The graphs the RDF writer makes are simple — every subject an IRI,
@@ -20,14 +21,15 @@ rdflib/plugins/serializers/turtle.py (7.x):
 Where a graph leaves those rules — a predicate in a namespace no prefix is bound to (rdflib
 would invent ``ns1:``, numbered in its store's hash order), an IRI rdflib refuses, objects its
 term order cannot tell apart — :class:`Unsupported` is raised and the caller has rdflib write
-that graph: the output is never silently different. tests/test_turtle.py compares the two.
+that graph: the output is never silently different. tests/test_rdf_turtle.py compares the two
+on every kind of report and on random graphs.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import pairwise
+from itertools import combinations
 from unicodedata import category
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -39,7 +41,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_INTEGER, XSD_DECIMAL, XSD_BOOLEAN = XSD + "integer", XSD + "decimal", XSD + "boolean"
 XMLNS = "http://www.w3.org/XML/1998/namespace"
 
-#: A literal: (lexical form, language or "", datatype IRI or ""); an IRI is a ``str``.
+#: A literal: (lexical form, language or "", datatype IRI or ""), the lexical form as rdflib's
+#: ``Literal`` normalises it (an integer or boolean's made from a Python int or bool); an IRI
+#: is a ``str``.
 Literal = tuple[str, str, str]
 Term = str | Literal
 #: subject -> predicate -> objects (a dict used as an insertion-ordered set).
@@ -119,6 +123,7 @@ class Namespaces:
         self._verbs: dict[str, tuple[str | None, str]] = {}
         self._literals: dict[Literal, tuple[str | None, str]] = {}
         self._orders: dict[tuple[str, ...], list[str]] = {}
+        self._pairs: dict[tuple[str, Term], tuple[tuple[str | None, ...], str]] = {}
 
     def term(self, iri: str) -> tuple[str | None, str]:
         """A subject or object IRI (TurtleSerializer.label)."""
@@ -160,6 +165,22 @@ class Namespaces:
             found = self._literals[term] = (qname[0] if qname else None,
                                             literal(term, self))
         return found
+
+    def pair(self, p: str, o: Term) -> tuple[tuple[str | None, ...], str]:
+        """A predicate and its one object: (their prefixes, "verb object")."""
+        if len(self._pairs) >= _CACHE_SIZE:
+            self._pairs.clear()
+        verb, (prefix, text) = self.verb(p), self.term(o) if type(o) is str else self.literal(o)
+        found = self._pairs[p, o] = ((verb[0], prefix), f"{verb[1]} {text}")
+        return found
+
+    def several(self, p: str, objects: Iterable[Term]) -> tuple[tuple[str | None, ...], str]:
+        """A predicate and its objects, sorted (not cached: they are seldom the same)."""
+        verb = self.verb(p)
+        written = [self.term(o) if type(o) is str else self.literal(o)
+                   for o in sort_objects(objects)]
+        return ((verb[0], *(w[0] for w in written)),
+                f"{verb[1]} {_NEXT_OBJECT.join(w[1] for w in written)}")
 
     def order(self, predicates: tuple[str, ...]) -> list[str]:
         """sortProperties: rdf:type, rdfs:label, then the others by IRI."""
@@ -220,8 +241,12 @@ def document(own: Triples, ns: Namespaces, shared: Shared | None = None) -> str:
         body.append(f"\n{text} .\n")
     head = "".join(f"@prefix {p}: <{ns.namespace_of[p]}> .\n" for p in sorted(
         p for p in used if p is not None))
-    # rdflib encodes its output as UTF-8 with errors replaced (a lone surrogate: "?").
-    return (head + "".join(body) + "\n").encode("utf-8", "replace").decode("utf-8")
+    text = head + "".join(body) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # rdflib encodes with errors replaced: a lone surrogate is "?"
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
 def references(spo: Triples, common: Triples | None = None) -> dict[str, int]:
@@ -262,26 +287,19 @@ def statement(subject: str, po: Mapping[str, Mapping[Term, None]], ns: Namespace
               used: set[str | None]) -> str:
     """One subject's statement, without the final " .": its predicates and their objects.
     Adds the prefixes it uses to ``used`` (None among them: ignore it)."""
-    term, verb, literal = ns.term, ns.verb, ns.literal
-    prefix, text = term(subject)
+    prefix, text = ns.term(subject)
     used.add(prefix)
     parts = [text]
+    pairs, pair = ns._pairs, ns.pair
     for p in ns.order(tuple(po)):
-        prefix, text = verb(p)
-        used.add(prefix)
         objects = po[p]
         if len(objects) == 1:
             for o in objects:
-                prefix, object_text = term(o) if type(o) is str else literal(o)
-                used.add(prefix)
+                found = pairs.get((p, o)) or pair(p, o)
         else:
-            texts = []
-            for o in sort_objects(objects):
-                prefix, object_text = term(o) if type(o) is str else literal(o)
-                used.add(prefix)
-                texts.append(object_text)
-            object_text = _NEXT_OBJECT.join(texts)
-        parts.append(f"{text} {object_text}")
+            found = ns.several(p, objects)
+        used.update(found[0])
+        parts.append(found[1])
     return f"{parts[0]} {_NEXT_PREDICATE.join(parts[1:])}"
 
 
@@ -292,7 +310,8 @@ def sort_objects(objects: Iterable[Term]) -> list[Term]:
     if all(type(o) is str for o in objects):
         return sorted(objects)
     terms = sorted(((rdflib_term(o), o) for o in objects), key=lambda t: t[0])
-    if any(not a < b for (a, _), (b, _) in pairwise(terms)):
+    # Sorted in a strict total order, the store's order does not show: check every pair.
+    if any(not a < b for (a, _), (b, _) in combinations(terms, 2)):
         raise Unsupported("objects rdflib's term order does not tell apart")
     return [o for _, o in terms]
 
@@ -324,7 +343,6 @@ def literal(term: Literal, ns: Namespaces) -> str:
     found = ns.qname
     return rdflib_term(term)._literal_n3(use_plain=True, qname_callback=lambda dt: (
         found(dt) or (None, None))[1])
-
 
 
 # -- N-Triples ---------------------------------------------------------------------------------

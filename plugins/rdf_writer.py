@@ -565,31 +565,42 @@ def _report_triples(report: Report, base: str, license: str) -> Triples:
     return g
 
 
-#: Per base IRI and code lists (one process's): the vocabulary, its Turtle worked out once.
-_SHARED: dict[tuple[str, int], tuple[Any, Triples, dict]] = {}
+class _Vocabulary:
+    """The vocabulary every report shares, under one base IRI: its triples, and what our
+    writer of Turtle and N-Triples works out of them once (gongkai.plugins._turtle.Shared)."""
+
+    def __init__(self, base: str):
+        self.base, self.codes = base, load_codes()
+        self.triples: Triples = {}
+        vocabulary(self.triples, base)
+        self._shared: _turtle.Shared | None = None
+
+    @property
+    def shared(self) -> _turtle.Shared:
+        if self._shared is None:
+            self._shared = _turtle.Shared(self.triples, _prefixes(self.base))
+        return self._shared
+
+
+#: Base IRI -> its vocabulary, made once a process (a handful of bases at most).
+_VOCABULARIES: dict[str, _Vocabulary] = {}
+
+
+def _vocabulary_of(base: str) -> _Vocabulary:
+    found = _VOCABULARIES.get(base)
+    if found is None or found.codes is not load_codes():
+        if len(_VOCABULARIES) >= 16:
+            _VOCABULARIES.clear()
+        found = _VOCABULARIES[base] = _Vocabulary(base)
+    return found
 
 
 def _vocabulary(base: str) -> Triples:
-    """The vocabulary's triples, made once a process (nothing changes them)."""
-    return _shared_entry(base)[1]
+    return _vocabulary_of(base).triples
 
 
 def _shared(base: str) -> _turtle.Shared:
-    """The vocabulary as our Turtle writer shares it among documents."""
-    made = _shared_entry(base)[2]
-    if "turtle" not in made:
-        made["turtle"] = _turtle.Shared(_vocabulary(base), _prefixes(base))
-    return made["turtle"]
-
-
-def _shared_entry(base: str) -> tuple[Any, Triples, dict]:
-    codes = load_codes()
-    key = (base, id(codes))
-    if key not in _SHARED:
-        g: Triples = {}
-        vocabulary(g, base)
-        _SHARED[key] = (codes, g, {})  # (codes: keeps the id theirs)
-    return _SHARED[key]
+    return _vocabulary_of(base).shared
 
 
 @lru_cache(maxsize=16)
