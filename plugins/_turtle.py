@@ -60,8 +60,9 @@ _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 #: Between a subject's predicates, and between a predicate's objects (indent 4 and 8).
 _NEXT_PREDICATE, _NEXT_OBJECT = " ;\n    ", ",\n        "
-#: How many terms a cache keeps: cleared when it grows this big (memory stays flat).
-_CACHE_SIZE = 200_000
+#: How many entries a cache keeps: cleared when it grows this big, so a worker's memory stays
+#: flat (an observation's IRI is new in every report: about a hundred reports' worth).
+_CACHE_SIZE = 20_000
 
 
 class Unsupported(Exception):

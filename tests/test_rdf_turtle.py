@@ -136,6 +136,23 @@ def test_odd_values(value):
     same_as_rdflib(report, parse=not (isinstance(value, float) and math.isnan(value)))
 
 
+@pytest.mark.parametrize(("value", "datatype"), [
+    (0, None), (-7, None), (10**30, None), (True, None), (False, None),
+    ("1.5", "decimal"), ("1.50", "decimal"), ("007.5", "decimal"), ("-0", "decimal"),
+    ("-0.0", "decimal"), ("1e5", "decimal"), ("1.", "decimal"), (".5", "decimal"),
+    ("inf", "decimal"), ("nan", "decimal"), ("x", "decimal"), ("2021-01-31", "date"),
+    ("2021-02-30", "date"), ("2021", "gYear"), ("0000", "gYear"), ("10000", "gYear"),
+    ("2026-12-03T14:00:00Z", "dateTime"), ("2026-12-03T14:00:00", "dateTime")])
+def test_literals_hold_rdflibs_lexical_forms(value, datatype):
+    from rdflib import Literal, URIRef
+
+    dt = _turtle.XSD + datatype if datatype else None
+    ours = rdf_writer.literal(value, datatype=dt)
+    theirs = Literal(value, datatype=URIRef(dt) if dt else None)
+    assert ours == (str(theirs), "", str(theirs.datatype))
+    assert _turtle.rdflib_term(ours) == theirs
+
+
 def test_two_cells_of_one_row_and_column_are_one_observation():
     report = sample_report()
     table = report.tables[0]
