@@ -124,7 +124,9 @@ class Namespaces:
         self._verbs: dict[str, tuple[str | None, str]] = {}
         self._literals: dict[Literal, tuple[str | None, str]] = {}
         self._orders: dict[tuple[str, ...], list[str]] = {}
-        self._pairs: dict[tuple[str, Term], tuple[tuple[str | None, ...], str]] = {}
+        #: (predicate, its one object) -> :meth:`pair`'s answer; read directly by
+        #: :func:`statement`, the hot loop (a method call per predicate costs a tenth).
+        self.pairs: dict[tuple[str, Term], tuple[tuple[str | None, ...], str]] = {}
 
     def term(self, iri: str) -> tuple[str | None, str]:
         """A subject or object IRI (TurtleSerializer.label)."""
@@ -169,10 +171,10 @@ class Namespaces:
 
     def pair(self, p: str, o: Term) -> tuple[tuple[str | None, ...], str]:
         """A predicate and its one object: (their prefixes, "verb object")."""
-        if len(self._pairs) >= _CACHE_SIZE:
-            self._pairs.clear()
+        if len(self.pairs) >= _CACHE_SIZE:
+            self.pairs.clear()
         verb, (prefix, text) = self.verb(p), self.term(o) if type(o) is str else self.literal(o)
-        found = self._pairs[p, o] = ((verb[0], prefix), f"{verb[1]} {text}")
+        found = self.pairs[p, o] = ((verb[0], prefix), f"{verb[1]} {text}")
         return found
 
     def several(self, p: str, objects: Iterable[Term]) -> tuple[tuple[str | None, ...], str]:
@@ -291,7 +293,7 @@ def statement(subject: str, po: Mapping[str, Mapping[Term, None]], ns: Namespace
     prefix, text = ns.term(subject)
     used.add(prefix)
     parts = [text]
-    pairs, pair = ns._pairs, ns.pair
+    pairs, pair = ns.pairs, ns.pair
     for p in ns.order(tuple(po)):
         objects = po[p]
         if len(objects) == 1:
