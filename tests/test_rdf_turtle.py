@@ -1,11 +1,13 @@
-"""The RDF writer's own Turtle (gongkai.plugins._turtle) against rdflib's: for every report and
-option the text is rdflib 7's ``graph.serialize(format="turtle")`` of the same triples, byte for
-byte, and reads back as the same graph. Where our rules do not reach, rdflib writes the graph.
+"""The RDF writer's own Turtle and N-Triples (gongkai.plugins._turtle) against rdflib's: for
+every report and option the text is rdflib 7's ``graph.serialize`` of the same triples, byte for
+byte, and the Turtle reads back as the same graph. Where our rules do not reach, rdflib writes
+the graph.
 
 The reports: the seeds, every fixture the writer can take, odd metadata (quotes, backslashes,
 line breaks, U+2028, characters beyond the BMP, empty and very long texts, IRIs that are
-namespaces or end in "."), every option (bases ending in / # :, licences as SPDX identifiers
-and IRIs), generated reports of every shape, and random graphs of odd IRIs and literals.
+namespaces or end in "."), any text (hypothesis), odd values, every option (bases ending in
+/ # :, licences as SPDX identifiers and IRIs), generated reports of every shape, the dataset's
+header and chunks, and random graphs of odd IRIs and literals.
 """
 
 from __future__ import annotations
@@ -108,6 +110,13 @@ def test_odd_texts(text):
                                  "http://x.org/%E6%8A%A5%", "http://x.org/a·b", "http://x.org/_"])
 def test_odd_source_iris(url):
     same_as_rdflib(odd_report("t", url))
+
+
+@fuzz_settings(20)
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30),
+       st.sampled_from(["", "http://x.org/a", "http://x.org/" + "%41(b)."]))
+def test_any_text(text, url):
+    same_as_rdflib(odd_report(text, url), vocabulary=False, parse=False)
 
 
 def test_a_lone_surrogate_is_written_as_rdflib_writes_it():
