@@ -18,6 +18,15 @@ what one report adds (:func:`describe_report`). A dataset of many reports (``gon
 DIR --dataset cells.ttl``) writes the vocabulary once, then each report's part as it comes
 (:func:`dataset_header`, :func:`report_chunk`, :func:`dataset_footer`): memory stays flat.
 
+The triples are plain Python — an IRI is its text, a literal a (lexical form, language,
+datatype) tuple, a graph a subject -> predicate -> objects dict (gongkai.plugins._turtle.Triples)
+— and Turtle and N-Triples are written from them by gongkai.plugins._turtle: byte for byte what
+rdflib 7's serializers write for the same graph (tests/test_rdf_turtle.py compares the two), at
+about 5 ms a seed report instead of 190, the vocabulary's statements written once a process.
+Where that writer cannot be sure to match — a table the codes do not know, whose dimensions lie
+in a namespace rdflib would invent a prefix for — rdflib writes the graph (:func:`_text`).
+JSON-LD is rdflib's. See docs/performance.md, "The RDF writer's Turtle (issue 20)".
+
 IRIs are ``BASE`` + a path whose parts are percent-encoded (the report id, from a file name,
 and the codes); the agency, free text, is hashed. rdflib is imported only when this writer
 runs, so it costs nothing to ``gongkai`` start-up. See docs/outputs.md.
@@ -33,12 +42,16 @@ import os
 import re
 import time
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any, TextIO
 from urllib.parse import quote
 
+import gongkai.plugins._turtle as _turtle
 from gongkai.plugin import (
     Metadata,
     Report,
+    Status,
+    Table,
     TableCodes,
     UsageError,
     Writer,
@@ -49,6 +62,7 @@ from gongkai.plugin import (
     hookimpl,
     load_codes,
 )
+from gongkai.plugins._turtle import Literal, Term, Triples
 
 NAME = "rdf"
 DEFAULT_BASE = "urn:gongkai:"
@@ -78,6 +92,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
+@lru_cache(maxsize=8192)  # the same codes, over and over
 def part(text: str) -> str:
     """One path segment of an IRI: every character but A-Z a-z 0-9 - . _ ~ percent-encoded."""
     encoded = quote(text, safe="")
@@ -113,9 +128,7 @@ class _Iris:
     """Every IRI the output mints, from the base."""
 
     def __init__(self, base: str):
-        from rdflib import URIRef
-
-        self.U = URIRef
+        self.U = str  # an IRI is its text (gongkai.plugins._turtle)
         self.base = base
 
     def report(self, report_id: str) -> Any:
@@ -173,6 +186,7 @@ def _namespaces(base: str) -> dict[str, str]:
 
 
 def _graph(base: str):
+    """An empty rdflib Graph with our prefixes bound."""
     from rdflib import Graph
 
     g = Graph(bind_namespaces="core")
@@ -181,22 +195,67 @@ def _graph(base: str):
     return g
 
 
+def rdflib_graph(base: str, *parts: Triples):
+    """The triples of ``parts`` as an rdflib Graph (for JSON-LD, N-Triples, and the graphs our
+    Turtle leaves to rdflib)."""
+    from rdflib import URIRef
+
+    g = _graph(base)
+    add, term = g.add, _turtle.rdflib_term
+    for spo in parts:
+        for s, po in spo.items():
+            subject = URIRef(s)
+            for p, objects in po.items():
+                predicate = URIRef(p)
+                for o in objects:
+                    add((subject, predicate, term(o)))
+    return g
+
+
+class _Namespace:
+    """A vocabulary's terms as attributes: ``qb.Observation`` is the IRI's text."""
+
+    def __init__(self, iri: str):
+        self.iri = iri
+
+    def __getattr__(self, name: str) -> str:
+        return self.iri + name
+
+
+def literal(value: str | int, lang: str | None = None, datatype: str | None = None) -> Literal:
+    """A literal as rdflib's ``Literal(value, lang, datatype)`` would hold it, lexical form
+    normalised the same way (gongkai.plugins._turtle.Literal)."""
+    if isinstance(value, bool):
+        return ("true" if value else "false", "", _turtle.XSD_BOOLEAN)
+    if isinstance(value, int):
+        return (str(value), "", _turtle.XSD_INTEGER)
+    if lang:
+        return (value, lang, "")
+    if not datatype:
+        return (value, "", "")
+    if datatype == _turtle.XSD_DECIMAL and _PLAIN_DECIMAL.fullmatch(value):
+        return (value, "", datatype)  # Decimal(value) written with "f": the same text
+    return (str(_turtle.rdflib_term((value, "", datatype))), "", datatype)
+
+
+#: A decimal's lexical form that rdflib keeps as it is (it writes ``f"{Decimal(text):f}"``).
+_PLAIN_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+
+
 class _Builder:
-    """Adds triples to a graph with the vocabulary's terms at hand."""
+    """Adds triples to a :data:`Triples` map with the vocabulary's terms at hand."""
 
-    def __init__(self, g, base: str):
-        from rdflib import Literal, Namespace
-        from rdflib.namespace import RDF, XSD
-
-        self.g, self.iri, self.L = g, _Iris(check_base(base)), Literal
-        self.RDF, self.XSD = RDF, XSD
-        self.qb, self.skos, self.dct = Namespace(QB), Namespace(SKOS), Namespace(DCTERMS)
-        self.rdfs, self.prov, self.dcat = Namespace(RDFS), Namespace(PROV), Namespace(DCAT)
-        self.measure, self.attribute = Namespace(SDMX_MEASURE), Namespace(SDMX_ATTRIBUTE)
+    def __init__(self, g: Triples, base: str):
+        self.g, self.iri, self.L = g, _Iris(check_base(base)), literal
+        self.RDF, self.XSD = _Namespace(RDF_NS), _Namespace(XSD)
+        self.qb, self.skos, self.dct = _Namespace(QB), _Namespace(SKOS), _Namespace(DCTERMS)
+        self.rdfs, self.prov, self.dcat = _Namespace(RDFS), _Namespace(PROV), _Namespace(DCAT)
+        self.measure = _Namespace(SDMX_MEASURE)
+        self.attribute = _Namespace(SDMX_ATTRIBUTE)
         self.codes = load_codes()
 
-    def add(self, s, p, o) -> None:
-        self.g.add((s, p, o))
+    def add(self, s: str, p: str, o: Term) -> None:
+        add(self.g, s, p, o)
 
     def zh_en(self, node, zh: str, en: str, prop=None) -> None:
         prop = prop or self.skos.prefLabel
@@ -210,7 +269,18 @@ class _Builder:
         return {"raw": x.string, "line": x.integer, "status": x.string, "note": x.string}
 
 
-def vocabulary(g, base: str = DEFAULT_BASE) -> None:
+def add(g: Triples, s: str, p: str, o: Term) -> None:
+    """One triple (a set: twice is once, as in an rdflib Graph)."""
+    po = g.get(s)
+    if po is None:
+        po = g[s] = {}
+    objects = po.get(p)
+    if objects is None:
+        objects = po[p] = {}
+    objects[o] = None
+
+
+def vocabulary(g: Triples, base: str = DEFAULT_BASE) -> None:
     """What every report shares: properties, structures, code lists and units."""
     b = _Builder(g, base)
     iri, RDF = b.iri, b.RDF
@@ -366,7 +436,7 @@ def _plugins(report: Report) -> list[str]:
     return sorted(n for n in names if n)
 
 
-def describe_report(g, report: Report, base: str = DEFAULT_BASE,
+def describe_report(g: Triples, report: Report, base: str = DEFAULT_BASE,
                     license: str = "") -> None:
     """What one report adds: its description, its observations, the codes it alone uses."""
     from gongkai import __version__
@@ -408,7 +478,6 @@ def describe_report(g, report: Report, base: str = DEFAULT_BASE,
         b.add(plugin, b.prov.actedOnBehalfOf, software)
 
     codes = b.codes
-    report_dim = iri.vocab("report")
     for table in report.tables:
         t = codes.table(table.code) if table.code in codes.table_codes else None
         ds = iri.dataset(table.code, table.template)
@@ -419,30 +488,54 @@ def describe_report(g, report: Report, base: str = DEFAULT_BASE,
             b.zh_en(ds, f"{t.zh}({table.template})", f"{t.en} ({table.template})",
                     b.rdfs.label)
         _extra_codes(b, table.code, t, table.cells)
-        row_dim, column_dim = iri.dimension(table.code, "row"), iri.dimension(table.code,
-                                                                              "column")
-        for cell in table.cells:
-            if cell.value is None:
-                continue
-            obs = iri.observation(m.report_id, table.code, cell.row, cell.column)
-            b.add(obs, RDF.type, qb.Observation)
-            b.add(obs, qb.dataSet, ds)
-            b.add(obs, report_dim, r)
-            b.add(obs, row_dim, iri.concept(table.code, "row", cell.row))
-            b.add(obs, column_dim, iri.concept(table.code, "column", cell.column))
-            value = (b.L(cell.value) if isinstance(cell.value, int)
-                     else b.L(format_number(cell.value), datatype=b.XSD.decimal))
-            b.add(obs, b.measure.obsValue, value)
-            unit = codes.unit(_unit(t, cell.column, cell.unit))
-            if unit is not None:
-                b.add(obs, b.attribute.unitMeasure, iri.unit(unit.code))
-                if unit.multiplier:
-                    b.add(obs, b.attribute.unitMult, b.L(unit.multiplier))
-            b.add(obs, iri.vocab("raw"), b.L(cell.raw))
-            b.add(obs, iri.vocab("line"), b.L(cell.line))
-            b.add(obs, iri.vocab("status"), b.L(cell.status.value))
-            if cell.note:
-                b.add(obs, iri.vocab("note"), b.L(cell.note))
+        _observations(b, table, t, ds, r, m.report_id)
+
+
+def _observations(b: _Builder, table: Table, t: TableCodes | None, ds: str, report: str,
+                  report_id: str) -> None:
+    """A qb:Observation for each cell with a value: its triples made as one subject's map at
+    once (what :func:`add` would make, a tenth of the calls: this is the writer's hot loop)."""
+    iri, codes, g = b.iri, b.codes, b.g
+    type_, dataset, value_, unit_, mult = (RDF_NS + "type", QB + "dataSet",
+                                           SDMX_MEASURE + "obsValue",
+                                           SDMX_ATTRIBUTE + "unitMeasure",
+                                           SDMX_ATTRIBUTE + "unitMult")
+    report_dim, raw, line, status, note = (iri.vocab(n) for n in ("report", "raw", "line",
+                                                                  "status", "note"))
+    observation, code = QB + "Observation", table.code
+    row_dim, column_dim = iri.dimension(code, "row"), iri.dimension(code, "column")
+    for cell in table.cells:
+        value = cell.value
+        if value is None:
+            continue
+        po: dict[str, dict[Term, None]] = {
+            type_: {observation: None}, dataset: {ds: None}, report_dim: {report: None},
+            row_dim: {iri.concept(code, "row", cell.row): None},
+            column_dim: {iri.concept(code, "column", cell.column): None},
+            value_: {(str(value), "", _turtle.XSD_INTEGER) if type(value) is int else
+                     literal(value) if isinstance(value, int) else
+                     literal(format_number(value), datatype=_turtle.XSD_DECIMAL): None}}
+        unit = codes.unit(_unit(t, cell.column, cell.unit))
+        if unit is not None:
+            po[unit_] = {iri.unit(unit.code): None}
+            if unit.multiplier:
+                po[mult] = {literal(unit.multiplier): None}
+        po[raw] = {(cell.raw, "", ""): None}
+        po[line] = {literal(cell.line): None}
+        po[status] = {(_STATUS[cell.status], "", ""): None}
+        if cell.note:
+            po[note] = {(cell.note, "", ""): None}
+        obs = iri.observation(report_id, code, cell.row, cell.column)
+        if obs in g:  # a second cell of the same row and column: one subject, as in a graph
+            for p, objects in po.items():
+                for o in objects:
+                    add(g, obs, p, o)
+        else:
+            g[obs] = po
+
+
+#: Each status as its text (an enum's ``.value`` is a property call: this is a dict lookup).
+_STATUS = {s: s.value for s in Status}
 
 
 def _unit(t: TableCodes | None, column: str, stated: str) -> str:
@@ -472,16 +565,76 @@ def _extra_codes(b: _Builder, table: str, t: TableCodes | None, cells: Iterable)
 
 def build_graph(report: Report, base: str = DEFAULT_BASE, license: str = ""):
     """The report as an rdflib Graph: the shared vocabulary and the report's own part."""
-    g = _graph(check_base(base))
-    vocabulary(g, base)
+    base = check_base(base)
+    return rdflib_graph(base, _vocabulary(base), _report_triples(report, base, license))
+
+
+def _report_triples(report: Report, base: str, license: str) -> Triples:
+    g: Triples = {}
     describe_report(g, report, base, license)
     return g
+
+
+class _Vocabulary:
+    """The vocabulary every report shares, under one base IRI: its triples, and what our
+    writer of Turtle and N-Triples works out of them once (gongkai.plugins._turtle.Shared)."""
+
+    def __init__(self, base: str):
+        self.base, self.codes = base, load_codes()
+        self.triples: Triples = {}
+        vocabulary(self.triples, base)
+        self._shared: _turtle.Shared | None = None
+
+    @property
+    def shared(self) -> _turtle.Shared:
+        if self._shared is None:
+            self._shared = _turtle.Shared(self.triples, _prefixes(self.base))
+        return self._shared
+
+
+#: Base IRI -> its vocabulary, made once a process (a handful of bases at most).
+_VOCABULARIES: dict[str, _Vocabulary] = {}
+
+
+def _vocabulary_of(base: str) -> _Vocabulary:
+    found = _VOCABULARIES.get(base)
+    if found is None or found.codes is not load_codes():
+        if len(_VOCABULARIES) >= 16:
+            _VOCABULARIES.clear()
+        found = _VOCABULARIES[base] = _Vocabulary(base)
+    return found
+
+
+def _vocabulary(base: str) -> Triples:
+    return _vocabulary_of(base).triples
+
+
+def _shared(base: str) -> _turtle.Shared:
+    return _vocabulary_of(base).shared
+
+
+@lru_cache(maxsize=16)
+def _prefixes(base: str) -> _turtle.Namespaces:
+    """The prefixes bound in every graph of ``base``, as rdflib binds them."""
+    return _turtle.Namespaces((p, str(ns)) for p, ns in _graph(base).namespaces())
+
+
+def _text(fmt: str, base: str, own: Triples, vocabulary: bool) -> str:
+    """``own`` (and the vocabulary) as Turtle or N-Triples, exactly as rdflib writes them —
+    by our writer (gongkai.plugins._turtle), else, where it cannot be sure to
+    (:class:`~gongkai.plugins._turtle.Unsupported`), by rdflib itself."""
+    write = _turtle.document if fmt == "turtle" else _turtle.ntriples
+    try:
+        return write(own, _prefixes(base), _shared(base) if vocabulary else None)
+    except _turtle.Unsupported:
+        parts = (_vocabulary(base), own) if vocabulary else (own,)
+        return _serialize(rdflib_graph(base, *parts), fmt, base)
 
 
 # -- a dataset of many reports -------------------------------------------------------------------
 
 
-def describe_dataset(g, base: str = DEFAULT_BASE, license: str = "",
+def describe_dataset(g: Triples, base: str = DEFAULT_BASE, license: str = "",
                      issued: str = "") -> None:
     """DCAT and PROV for a dataset: its data sets, its licence, when and by what it was made."""
 
@@ -513,30 +666,28 @@ def now() -> str:
 def dataset_header(fmt: str, options: Mapping[str, str]) -> str:
     """The start of a dataset file: the vocabulary and the dataset's description."""
     base, license = _options(options)
-    g = _graph(base)
-    vocabulary(g, base)
+    g: Triples = {}
     describe_dataset(g, base, license, now())
+    if fmt == "turtle":
+        prefixes = "".join(_prefix_line(p, ns) + "\n" for p, ns in _namespaces(base).items())
+        return prefixes + "\n" + _turtle_body(_text(fmt, base, g, True), base)
     if fmt == "json-ld":
-        nodes = _json_ld(g, base)["@graph"]
+        nodes = _json_ld(rdflib_graph(base, _vocabulary(base), g), base)["@graph"]
         head = json.dumps({"@context": _context(base)}, ensure_ascii=False, indent=2,
                           sort_keys=True)
         return head[:-2] + ',\n  "@graph": [\n' + ",\n".join(_node(n) for n in nodes)
-    if fmt == "turtle":
-        prefixes = "".join(_prefix_line(p, ns) + "\n" for p, ns in _namespaces(base).items())
-        return prefixes + "\n" + _turtle_body(g, base)
-    return _serialize(g, fmt, base)
+    return _text(fmt, base, g, True)
 
 
 def report_chunk(report: Report, fmt: str, options: Mapping[str, str]) -> str:
     """One report's part of a dataset file (made in a worker process)."""
     base, license = _options(options)
-    g = _graph(base)
-    describe_report(g, report, base, license)
-    if fmt == "json-ld":
-        return "".join(",\n" + _node(n) for n in _json_ld(g, base)["@graph"])
+    g = _report_triples(report, base, license)
     if fmt == "turtle":
-        return "\n" + _turtle_body(g, base)
-    return _serialize(g, fmt, base)
+        return "\n" + _turtle_body(_text(fmt, base, g, False), base)
+    if fmt == "json-ld":
+        return "".join(",\n" + _node(n) for n in _json_ld(rdflib_graph(base, g), base)["@graph"])
+    return _text(fmt, base, g, False)
 
 
 def dataset_footer(fmt: str) -> str:
@@ -551,10 +702,9 @@ def _options(options: Mapping[str, str]) -> tuple[str, str]:
     return base, license
 
 
-def _turtle_body(g, base: str) -> str:
+def _turtle_body(text: str, base: str) -> str:
     """Turtle without the @prefix lines the file states once, at its top (Turtle allows a
     prefix anywhere: one rdflib would add for a single report stays in that report's part)."""
-    text = g.serialize(format="turtle")
     ours = {_prefix_line(p, ns) for p, ns in _namespaces(base).items()}
     return "".join(line + "\n" for line in text.split("\n") if line and line not in ours)
 
@@ -574,8 +724,11 @@ def _node(node: dict) -> str:
 def write(report: Report, stream: TextIO, options: Mapping[str, str]) -> None:
     fmt = choice(options, "format", tuple(FORMATS), writer=NAME, default="turtle")
     base, license = _options(options)
-    graph = build_graph(report, base, license)
-    text = _serialize(graph, fmt, base)
+    own = _report_triples(report, base, license)
+    if fmt == "json-ld":
+        text = _serialize(rdflib_graph(base, _vocabulary(base), own), fmt, base)
+    else:
+        text = _text(fmt, base, own, True)
     stream.write(text if text.endswith("\n") else text + "\n")
 
 
