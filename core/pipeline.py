@@ -227,6 +227,19 @@ def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = No
                   reader: str | None = None, encoding: str | None = None,
                   report_id: str | None = None, source: str | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES, config: Config | None = None) -> Report:
+    return convert_digested(data, hashlib.sha256(data).hexdigest(), filename=filename,
+                            engine=engine, reader=reader, encoding=encoding,
+                            report_id=report_id, source=source, max_bytes=max_bytes,
+                            config=config)
+
+
+def convert_digested(data: bytes, sha256: str, *, filename: str = "",
+                     engine: Engine | None = None, reader: str | None = None,
+                     encoding: str | None = None, report_id: str | None = None,
+                     source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                     config: Config | None = None) -> Report:
+    """:func:`convert_bytes` of input whose SHA-256 (hex) the caller has already worked out
+    (a batch, for its stamp): the input is hashed once."""
     engine = engine or default_engine()
     if len(data) > _check_limit(max_bytes):
         raise InputError(_too_large(len(data), max_bytes))
@@ -244,7 +257,7 @@ def convert_bytes(data: bytes, *, filename: str = "", engine: Engine | None = No
              text.encoding)
     report = build(text, engine=engine, report_id=report_id, source_path=unicode_text(filename),
                    reader=reader_name, relative=unicode_text(source),
-                   sha256=hashlib.sha256(data).hexdigest())
+                   sha256=sha256)
     report = validate(report, engine=engine, config=config)
     if log.isEnabledFor(logging.DEBUG):
         log.debug("%s: report %s, tables %s, %d cells, %d diagnostics", filename or "<text>",

@@ -489,3 +489,17 @@ def test_passed_over_names_neither_inputs_nor_links_to_them(tmp_path):
     (tmp_path / "alias").symlink_to(corpus)
     named = [str(tmp_path / "alias" / os.path.relpath(p, corpus)) for p in found]
     assert [p for p, _ in passed_over([str(corpus)], named)] == [str(corpus / "sub" / "c.xyz")]
+
+
+def test_a_batch_reports_input_digest_is_the_files(corpus):
+    """A batch hashes each input once, for its stamp and the report's metadata.sha256."""
+    import hashlib
+
+    results = [r for r in convert_many([corpus], jobs=1) if r.report is not None]
+    assert results
+    for result in results:
+        with open(result.path, "rb") as f:
+            assert result.report.metadata.sha256 == hashlib.sha256(f.read()).hexdigest()
+        assert result.report == gongkai.convert_file(
+            result.path, report_id=result.report.metadata.report_id,
+            source=result.report.metadata.source)

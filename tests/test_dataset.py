@@ -124,7 +124,7 @@ def test_a_resumed_run_gives_the_same_dataset_from_the_kept_outputs(corpus, tmp_
     def no_conversion(*args, **kwargs):
         raise AssertionError("an up-to-date input was converted again")
 
-    monkeypatch.setattr(batch, "convert_bytes", no_conversion)
+    monkeypatch.setattr(batch, "convert_digested", no_conversion)
     assert main(args) == 0
     assert "5 up to date" in capsys.readouterr().err
     assert dataset.read_bytes() == first  # rows read back from the CSV outputs

@@ -92,8 +92,13 @@ def _source_digest(plugin: object) -> str:
 
 def stamp(data: bytes, key: str) -> str:
     """The stamp of an output made from input bytes ``data`` by a run of ``key``."""
+    return stamp_digest(hashlib.sha256(data).digest(), key)
+
+
+def stamp_digest(digest: bytes, key: str) -> str:
+    """:func:`stamp` from the input's SHA-256 digest (the batch hashes each input once)."""
     h = hashlib.sha256(key.encode("ascii"))
-    h.update(hashlib.sha256(data).digest())
+    h.update(digest)
     return h.hexdigest()
 
 

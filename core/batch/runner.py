@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from gongkai.batch.resume import Entry, Manifest, run_key, stamp, verified
+from gongkai.batch.resume import Entry, Manifest, run_key, stamp_digest, verified
 from gongkai.config import Config
 from gongkai.engine import guard
 from gongkai.engine.manager import Engine, default_engine
@@ -57,7 +57,7 @@ from gongkai.outputs.atomic import (
 )
 from gongkai.outputs.datapackage import unknown_codes
 from gongkai.outputs.dataset import CHUNK_FORMAT, RDF_FORMATS, csv_file_chunk, report_chunk
-from gongkai.pipeline import DEFAULT_MAX_BYTES, convert_bytes, read_file, write, writer_for
+from gongkai.pipeline import DEFAULT_MAX_BYTES, convert_digested, read_file, write, writer_for
 
 __all__ = ["BatchOptions", "Input", "Result", "convert_many", "find_reports", "run"]
 
@@ -198,8 +198,9 @@ def convert_one(path: str, output: str | None, options: BatchOptions, engine: En
 def _convert_one(path: str, output: str | None, options: BatchOptions, engine: Engine,
                  ident: Identity | None, previous: Entry | None) -> Outcome:
     data = read_file(path, options.max_bytes)
+    digest = hashlib.sha256(data)  # for the stamp and the report's metadata: hashed once
     # The report id and source are part of what an output is made from.
-    made_from = stamp(data, options.run_key + ascii(ident))
+    made_from = stamp_digest(digest.digest(), options.run_key + ascii(ident))
     if (output is None and options.dataset and not options.force and previous is not None
             and previous.stamp == made_from):
         return SKIPPED, None, 0, "", previous  # its chunk of the last, interrupted run holds
@@ -214,10 +215,10 @@ def _convert_one(path: str, output: str | None, options: BatchOptions, engine: E
                     pass
                 else:
                     return SKIPPED, None, 0, text, previous
-            report = _convert(data, path, options, engine, ident)
+            report = _convert(data, digest.hexdigest(), path, options, engine, ident)
             text = report_chunk(report, options.dataset, options.dataset_options)
         return SKIPPED, None, 0, text, previous
-    report = _convert(data, path, options, engine, ident)
+    report = _convert(data, digest.hexdigest(), path, options, engine, ident)
     entry = None
     if output:
         os.makedirs(os.path.dirname(output), exist_ok=True)
@@ -243,11 +244,11 @@ def _write_output(report: Report, output: str, made_from: str, options: BatchOpt
     return Entry(made_from, len(data), hashlib.sha256(data).hexdigest())
 
 
-def _convert(data: bytes, path: str, options: BatchOptions, engine: Engine,
+def _convert(data: bytes, sha256: str, path: str, options: BatchOptions, engine: Engine,
              ident: Identity | None) -> Report:
     report_id, source = ident or (None, None)
     try:
-        return convert_bytes(data, filename=path, engine=engine, reader=options.reader,
+        return convert_digested(data, sha256, filename=path, engine=engine, reader=options.reader,
                              encoding=options.encoding, max_bytes=options.max_bytes,
                              config=options.config, report_id=report_id, source=source)
     except UsageError:  # a wrong argument (--from NAME), not this file's fault
