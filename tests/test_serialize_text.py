@@ -82,3 +82,24 @@ def test_odd_values_in_a_table_of_cells() -> None:
     empty = attrs.evolve(table, cells=())
     for indent in INDENTS:
         assert json_text(empty, indent) == reference(empty, indent)
+
+
+def test_the_string_memo_is_the_encoder():
+    """Field strings are escaped through a bounded memo: the encoder's text for any string,
+    its TypeError for anything else (the emitters' signal to fall back)."""
+    from json.encoder import encode_basestring
+
+    from gongkai.outputs.serialize import _StrText
+
+    memo = _StrText()
+    for text in ["", "0", "万元", 'a"b\\c\n', "\u2028", "x" * 100, "𠀀"]:
+        assert memo[text] == encode_basestring(text)
+        assert memo[text] == encode_basestring(text)  # (from the memo, when short)
+    for odd in [None, 1, 1.5, True]:
+        with pytest.raises(TypeError):
+            memo[odd]
+    with pytest.raises(TypeError):
+        memo[[1]]  # unhashable
+    for i in range((1 << 14) + 10):
+        memo[str(i)]
+    assert len(memo) <= 1 << 14

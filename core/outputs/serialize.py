@@ -343,6 +343,24 @@ class _EnumText(dict):
         return text
 
 
+class _StrText(dict):
+    """A string's JSON text, kept for the strings a report repeats (codes, units, statuses,
+    short cell texts): a dict lookup instead of a call of the encoder for each field of each
+    cell. Anything but a str is given to the encoder, which raises TypeError as the emitters
+    expect; the memo is bounded."""
+
+    def __missing__(self, value: Any) -> str:
+        text = encode_basestring(value)
+        if type(value) is str and len(value) <= 32:
+            if len(self) >= 1 << 14:
+                self.clear()
+            self[value] = text
+        return text
+
+
+_STR_TEXT = _StrText()
+
+
 def _compile_object(cls: type, texts: bool = False) -> Any:
     """An emitter of one class: its fields' text in runs of one f-string each.
 
@@ -358,7 +376,7 @@ def _compile_object(cls: type, texts: bool = False) -> Any:
     fields = json_fields(cls)
     if not fields:
         return lambda value, out, nl, step, sep: out.append("{}")
-    names: dict[str, Any] = {"_S": _SCALARS, "_enc": encode_basestring, "_data": _data,
+    names: dict[str, Any] = {"_S": _SCALARS, "_enc": _STR_TEXT, "_data": _data,
                              "_plain": converter(cls)}
     lines = ["def emit(value, out, nl, step, sep):", "    mark = len(out)", "    try:",
              "        inner = nl + step", "        between = sep + inner"]
@@ -368,7 +386,7 @@ def _compile_object(cls: type, texts: bool = False) -> Any:
         run.append(("{between}" if i else "") + key + ": ")
         get = f"{'v' if texts else 'value'}.{field.name}"
         if field.hint is str:
-            run.append(f"{{_enc({get})}}")
+            run.append(f"{{_enc[{get}]}}")
         elif _is_scalar(field.hint):
             run.append(f"{{_S[type({get})]({get})}}")
         elif isinstance(field.hint, type) and issubclass(field.hint, enum.Enum):
