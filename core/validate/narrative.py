@@ -13,7 +13,6 @@ Claims are data: the built-in ones in ``data/narrative.toml``, more in a variant
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
@@ -47,13 +46,10 @@ class Claim:
     #: The claim is tried only on a paragraph holding one of these (all when empty).
     keywords: tuple[str, ...] = ()
 
-    @functools.cached_property
-    def _keyword(self) -> re.Pattern | None:
-        return re.compile("|".join(map(re.escape, self.keywords))) if self.keywords else None
-
     def may_match(self, text: str) -> bool:
-        """Whether the text holds one of the keywords (or the claim has none)."""
-        return self._keyword is None or self._keyword.search(text) is not None
+        """Whether the text holds one of the keywords (or the claim has none): substring tests,
+        several times cheaper than one search of their alternation."""
+        return not self.keywords or any(map(text.__contains__, self.keywords))
 
 
 @attrs.frozen
