@@ -49,7 +49,12 @@ class Claim:
     def may_match(self, text: str) -> bool:
         """Whether the text holds one of the keywords (or the claim has none): substring tests,
         several times cheaper than one search of their alternation."""
-        return not self.keywords or any(map(text.__contains__, self.keywords))
+        if not self.keywords:
+            return True
+        for keyword in self.keywords:  # noqa: SIM110 (a loop: cheaper than any() of a generator)
+            if keyword in text:
+                return True
+        return False
 
 
 @attrs.frozen
