@@ -56,12 +56,7 @@ class Claim:
     def may_match(self, text: str) -> bool:
         """Whether the text holds one of the keywords (or the claim has none): substring tests,
         several times cheaper than one search of their alternation."""
-        if not self.keywords:
-            return True
-        for keyword in self.keywords:  # noqa: SIM110 (a loop: cheaper than any() of a generator)
-            if keyword in text:
-                return True
-        return False
+        return not self.keywords or _holds_one(text, self.keywords)
 
 
 @attrs.frozen
@@ -154,12 +149,14 @@ def statements(report: Report, claims: Sequence[Claim]) -> Iterator[Statement]:
     seen: set[tuple[int, int, str]] = set()
     prose = list(paragraphs(report))
     whole = "\n".join(p.text for p in prose)
-    # Most claims find nothing to look at in a report: tried only where a keyword is.
-    active = [c for c in claims if c.may_match(whole)]
+    # Most claims find nothing to look at in a report: tried only where a keyword is, and a
+    # paragraph is asked only for the keywords the whole prose has.
+    active = [(c, tuple(k for k in c.keywords if k in whole)) for c in claims
+              if c.may_match(whole)]
     for number, paragraph in enumerate(prose):
         text = paragraph.text
-        for claim in active:
-            if not claim.may_match(text):
+        for claim, keywords in active:
+            if claim.keywords and not _holds_one(text, keywords):
                 continue
             for pattern in claim.patterns:
                 for m in pattern.finditer(paragraph.text):
@@ -170,6 +167,13 @@ def statements(report: Report, claims: Sequence[Claim]) -> Iterator[Statement]:
                         seen.add((number, start, group))
                         yield Statement(claim, group, stated, m[0], paragraph.line_at(start),
                                         _known(report, readings))
+
+
+def _holds_one(text: str, keywords: tuple[str, ...]) -> bool:
+    for keyword in keywords:  # noqa: SIM110 (a loop: cheaper than any() of a generator)
+        if keyword in text:
+            return True
+    return False
 
 
 def _known(report: Report, readings: Sequence[tuple[CellRef, ...]]) -> tuple:
