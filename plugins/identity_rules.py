@@ -10,7 +10,6 @@ served by what the table actually has.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from operator import attrgetter
 
 from gongkai.plugin import (
     Equation,
@@ -44,7 +43,6 @@ class _Grid:
 #: made from: a report's table has the grid when its cells have the same rows and columns in
 #: the same order (two lists compared in C, cheaper than building its addresses). Bounded.
 _grids: dict[tuple[str, str, int], tuple[list[str], list[str], _Grid]] = {}
-_ROW, _COLUMN = attrgetter("row"), attrgetter("column")
 #: The last table of each code and its grid (a table is immutable: known by identity).
 _last_grid: dict[str, tuple[object, _Grid]] = {}
 
@@ -57,8 +55,9 @@ def _grid(report: Report, code: str) -> _Grid | None:
     last = _last_grid.get(code)
     if last is not None and last[0] is table:  # every rule asks for the same table in turn
         return last[1]
-    rows = list(map(_ROW, table.cells))
-    columns = list(map(_COLUMN, table.cells))
+    # (comprehensions: half the instructions of map with an attrgetter on these cells)
+    rows = [c.row for c in table.cells]
+    columns = [c.column for c in table.cells]
     key = (code, table.layout, len(rows))
     found = _grids.get(key)
     if found is not None and found[0] == rows and found[1] == columns:

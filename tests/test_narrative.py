@@ -162,3 +162,18 @@ def test_builtin_claims_load_and_name_real_cells():
     assert len({c.name for c in claims}) == len(claims)
     with pytest.raises(ConfigError, match="must be an array"):
         claims_from_data({"x": 1}, source="x.toml")
+
+
+def test_the_builtin_claims_pass_the_checks_they_skip():
+    """builtin_claims leaves its patterns to be compiled on first use: checked here as a
+    variant's claims are (they compile, every group is in a pattern), and the claims are the
+    same either way."""
+    from importlib import resources
+
+    from gongkai.layouts.tomlcompat import tomllib
+
+    text = resources.files("gongkai.data").joinpath("narrative.toml").read_text("utf-8")
+    eager = claims_from_data(tomllib.loads(text)["claim"], source="narrative.toml")
+    assert eager == builtin_claims()
+    for claim in builtin_claims():
+        assert [p.pattern for p in claim.patterns] == list(claim.sources)

@@ -27,7 +27,6 @@ import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import attrs
@@ -56,7 +55,6 @@ INFERRED = "cells.inferred"
 #: Cells whose value the source lacks and an identity may restore: the source wrote nothing.
 #: Text that is not a number (``unparsed``) is never overwritten.
 RESTORABLE = (Status.EMPTY, Status.MISSING, Status.AMBIGUOUS)
-_STATUS, _VALUE = attrgetter("status"), attrgetter("value")
 
 #: Plugin name given to findings of the validate stage itself (inference, failing rules).
 STAGE = "gongkai"
@@ -116,15 +114,25 @@ def identity_rule(id: str, severity: Severity, description: str,
 def check_equations(report: Report, equations: Iterable[Equation], rule_id: str,
                     severity: Severity) -> Iterator[Diagnostic]:
     """A finding for each equation whose cells all have values and whose sides differ."""
-    get = _value_index(report).get
-    for eq in equations:
+    compiled = _compiled(report, equations)
+    if compiled is None:
+        get = _value_index(report).get
+        sides = ((eq, list(map(get, eq._keys[0])), list(map(get, eq._keys[1])))
+                 for eq in equations)
+    else:
+        values, plan = compiled
+        found = list(map(values.__getitem__, plan.positions))
+        try:  # every side's sum at once: equal when every identity holds, as most do
+            if (list(map(sum, map(found.__getitem__, plan.lefts)))
+                    == list(map(sum, map(found.__getitem__, plan.rights)))):
+                return
+        except TypeError:  # a cell without a value: looked at equation by equation
+            pass
+        sides = ((eq, found[start:middle], found[middle:end])
+                 for eq, start, middle, end in plan.spans)
+    for eq, left, right in sides:
         # Plain lookups: most identities hold, and a finding is built only when one does not.
-        left_keys, right_keys = eq._keys
-        left = list(map(get, left_keys))
-        if None in left:
-            continue
-        right = list(map(get, right_keys))
-        if None in right:
+        if None in left or None in right:
             continue
         total, other = sum(left), sum(right)
         if total == other or same_number(total, other):
@@ -267,9 +275,15 @@ def _plan(rules: list, config: Config, corpus_rules: Sequence = ()) -> tuple:
 
 
 def _restorable(report: Report) -> bool:
-    """Whether a cell is empty or missing (both have no value: looked for first, in C)."""
-    cells = list(chain.from_iterable(t.cells for t in report.tables))
-    return None in map(_VALUE, cells) and any(map(RESTORABLE.__contains__, map(_STATUS, cells)))
+    """Whether a cell inference could restore is there: no value, not a placeholder, a
+    restorable status (looked for only in tables whose values, read first, have a None)."""
+    tables = _tables(report)
+    if tables is None:
+        cells: Iterable[Cell] = report.cells()
+    else:
+        cells = chain.from_iterable(t.cells for t in report.tables
+                                    if _has_none(tables[t.code][1]))
+    return any(c.value is None and c.status in RESTORABLE for c in cells)
 
 
 def rule_settings(rules: Sequence, config: Config,
@@ -468,6 +482,159 @@ def _value_index(report: Report) -> dict[Address, Number | None]:
                   else 0 if c.status is _PLACEHOLDER else None for c in report.cells()}
         _last_values = (report, values)
     return values
+
+
+# -- equations by position ---------------------------------------------------------------------
+#
+# A corpus repeats a few table shapes (the cells' addresses, in order) and the identity rules give
+# the same tuple of equations for each shape. So the addresses of such a tuple are turned into
+# positions in the table's cells once per shape, and a report's equations are checked on a list
+# of its cells' values, read in order: no dict built and no address hashed per report. They are
+# the values ``_value_index`` gives, summed in the same order, so the sums and findings are the
+# same.
+
+
+class _Plan:
+    """One tuple of equations on one shape: every side's positions in one flat list, and the
+    slice of it each side takes."""
+
+    __slots__ = ("equations", "lefts", "positions", "rights", "spans")
+
+    def __init__(self, equations: tuple[Equation, ...], shape: _Shape):
+        self.equations = equations  # kept alive: plans are found by the tuple's id
+        absent = len(shape.rows)  # the position of the None after the table's values
+        position = shape.position.get
+        self.positions: list[int] = []
+        self.spans: list[tuple[Equation, int, int, int]] = []
+        for eq in equations:
+            left, right = eq._keys
+            start = len(self.positions)
+            self.positions.extend(position(a, absent) for a in left)
+            middle = len(self.positions)
+            self.positions.extend(position(a, absent) for a in right)
+            self.spans.append((eq, start, middle, len(self.positions)))
+        self.lefts = [slice(start, middle) for _, start, middle, _ in self.spans]
+        self.rights = [slice(middle, end) for _, _, middle, end in self.spans]
+
+
+class _Shape:
+    """A table's row and column codes, cell by cell, the position of each address (the last,
+    like a dict built from them), and the plans made on them."""
+
+    __slots__ = ("code", "columns", "plans", "position", "rows")
+
+    def __init__(self, table: Table):
+        self.code = table.code
+        self.rows = [c.row for c in table.cells]
+        self.columns = [c.column for c in table.cells]
+        self.position = {(self.code, r, c): i
+                         for i, (r, c) in enumerate(zip(self.rows, self.columns, strict=True))}
+        self.plans: dict[int, _Plan] = {}
+
+    def values(self, table: Table) -> list[Number | None] | None:
+        """The table's values as ``_value_index`` has them and a None after them (the value
+        of an address the table lacks); None when the table does not have this shape. The
+        shape is checked in the same pass: a corpus's tables of one shape share their code
+        strings, so a cell matches by identity; else the codes are compared."""
+        code, cells = self.code, table.cells
+        values = [c.value if c.value is not None else 0 if c.status is _PLACEHOLDER else None
+                  for c, row, column in zip(cells, self.rows, self.columns, strict=False)
+                  if c.row is row and c.column is column and c.table is code]
+        if len(values) != len(cells) or len(cells) != len(self.rows):
+            if not (len(cells) == len(self.rows) and all(c.table == code for c in cells)
+                    and [c.row for c in cells] == self.rows
+                    and [c.column for c in cells] == self.columns):
+                return None
+            values = [c.value if c.value is not None else 0 if c.status is _PLACEHOLDER
+                      else None for c in cells]
+        values.append(None)
+        return values
+
+
+#: Shapes by table code and number of cells, the last found first (bounded).
+_shapes: dict[tuple[str, int], list[_Shape]] = {}
+#: ``(report.tables, {table code: (shape, values)})`` of the last report: every identity rule
+#: checks the same tables in turn (the report validated and the one given to the rules, with
+#: other diagnostics, share them). None instead of the dict when the tables cannot be read by
+#: position (two of one code, a cell naming another table).
+_last_tables: tuple[tuple[Table, ...] | None, dict[str, tuple[_Shape, list]] | None] = (
+    None, None)
+
+
+def _shape_values(table: Table) -> tuple[_Shape, list[Number | None]] | None:
+    key = (table.code, len(table.cells))
+    same = _shapes.get(key)
+    if same is None:
+        if len(_shapes) >= 256:
+            _shapes.clear()
+        same = _shapes[key] = []
+    for i, shape in enumerate(same):
+        values = shape.values(table)
+        if values is not None:
+            if i:
+                same.insert(0, same.pop(i))
+            return shape, values
+    if any(c.table != table.code for c in table.cells):
+        return None
+    shape = _Shape(table)
+    same.insert(0, shape)
+    del same[8:]
+    values = shape.values(table)
+    assert values is not None
+    return shape, values
+
+
+def _tables(report: Report) -> dict[str, tuple[_Shape, list]] | None:
+    """Each table's shape and its values (``_Shape.values``); None when the tables cannot be
+    read by position."""
+    global _last_tables
+    last, tables = _last_tables
+    if last is report.tables:
+        return tables
+    tables = {}
+    for t in report.tables:
+        found = _shape_values(t)
+        if found is None or t.code in tables:
+            tables = None
+            break
+        tables[t.code] = found
+    _last_tables = (report.tables, tables)
+    return tables
+
+
+def _has_none(values: list[Number | None]) -> bool:
+    """Whether a table's values (the None after them aside) have a None: sum() meets it and
+    fails, at a fraction of the cost of comparing every value with None."""
+    try:
+        sum(values[:-1])
+    except TypeError:
+        return True
+    return False
+
+
+def _compiled(report: Report,
+              equations: Iterable[Equation]) -> tuple[list[Number | None], _Plan] | None:
+    """The values of the equations' table and their plan, when they are a tuple of equations
+    on one table (the identity rules'); None for the lookups by address."""
+    if type(equations) is not tuple or not equations:
+        return None
+    table = equations[0].table
+    tables = _tables(report)
+    if tables is None:
+        return None
+    found = tables.get(table)
+    if found is None:
+        return None
+    shape, values = found
+    plan = shape.plans.get(id(equations))
+    if plan is None or plan.equations is not equations:
+        if not all(eq.table == table and all(a[0] == table for side in eq._keys for a in side)
+                   for eq in equations):
+            return None
+        if len(shape.plans) >= 64:
+            shape.plans.clear()
+        plan = shape.plans[id(equations)] = _Plan(equations, shape)
+    return values, plan
 
 
 def same_number(a: Number, b: Number) -> bool:
