@@ -146,6 +146,23 @@ def identities(inputs: Sequence[Input]) -> list[Identity]:
 # -- the work on one input (runs in a worker process) ------------------------------------------
 
 
+#: The output directories this run has made and found inside its output directory: each is
+#: made and resolved once per process (a mkdir and two realpaths were a few percent of a
+#: small report's work). Cleared when a run starts.
+_checked_dirs: set[tuple[str, str]] = set()
+
+
+def _output_dir(output: str, outdir: str | None) -> None:
+    """Make the output's directory, refusing one that leads outside ``outdir``."""
+    directory = os.path.dirname(output)
+    key = (directory, outdir or "")
+    if key in _checked_dirs:
+        return
+    os.makedirs(directory, exist_ok=True)
+    _check_inside(output, outdir or directory)
+    _checked_dirs.add(key)
+
+
 def _check_inside(output: str, outdir: str) -> None:
     """Refuse an output whose directory leads outside the output directory (a symlink)."""
     root = os.path.realpath(outdir)
@@ -221,8 +238,7 @@ def _convert_one(path: str, output: str | None, options: BatchOptions, engine: E
     report = _convert(data, digest.hexdigest(), path, options, engine, ident)
     entry = None
     if output:
-        os.makedirs(os.path.dirname(output), exist_ok=True)
-        _check_inside(output, options.outdir or os.path.dirname(output))
+        _output_dir(output, options.outdir)
         entry = _write_output(report, output, made_from, options, engine)
     elif options.dataset:
         entry = Entry(made_from, -1, "")  # no output: the stamp of the dataset chunk only
@@ -618,6 +634,7 @@ def run(inputs: Sequence[Input], outputs: Sequence[str | None], options: BatchOp
     """
     engine = engine or default_engine()
     manifest = None
+    _checked_dirs.clear()  # (each run looks at its output directories afresh)
     if options.outdir:
         if os.path.exists(options.outdir) and not os.path.isdir(options.outdir):
             raise UsageError(f"the output directory {options.outdir!r} is a file")
