@@ -139,9 +139,10 @@ def _cell_maker():
     (7,000). Safe because Cell has no defaults to fill, validators or converters to run:
     tests/test_new_cell.py checks that."""
     names = [a.name for a in attrs.fields(Cell)]
-    setters = [getattr(Cell, name).__set__ for name in names]
+    assert names == ["table", "row", "column", "value", "unit", "raw", "status", "line",
+                     "note"]  # the order the setters are unpacked in
+    t, r, c, v, u, w, s, n, o = (getattr(Cell, name).__set__ for name in names)
     make = object.__new__
-    t, r, c, v, u, w, s, n, o = setters
 
     def new_cell(table: str, row: str, column: str, value: Number | None, unit: str, raw: str,
                  status: Status, line: int, note: str) -> Cell:
@@ -157,8 +158,6 @@ def _cell_maker():
         o(cell, note)
         return cell
 
-    assert names == ["table", "row", "column", "value", "unit", "raw", "status", "line",
-                     "note"]
     return new_cell
 
 

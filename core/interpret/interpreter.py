@@ -1054,14 +1054,13 @@ class _TableReader:
         raw_parts, locate = self.raw.parts, self.raw.locate
         unit_of = units.get if units else _NO_UNIT
         at = line = -1
-        parts: list[str] = []
+        parts: list[str] | None = None
         for column, (token, is_text) in zip(columns, taken, strict=False):
             if token.line != at:
                 at = token.line
                 line = locate(at)
-                parts = raw_parts(at) or []
-            index = token.index
-            raw = parts[index].strip() if index < len(parts) else token.text
+                parts = raw_parts(at)
+            raw = _raw_cell(parts, token)
             parsed = _parse_value(token.text, kinds[column], unit_of(column, ""))
             if is_text:
                 status = _UNPARSED

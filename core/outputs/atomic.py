@@ -103,16 +103,21 @@ def atomic_writer(path: str | os.PathLike, *, newline: str | None = "",
             stream.flush()
             if sync:
                 os.fsync(stream.fileno())
-        # mkstemp makes the file private (0600): give it the mode of the file it replaces, or
-        # what the umask gives a new file, as a plain open() would have.
-        os.chmod(tmp, stat.S_IMODE(existing.st_mode) if existing else new_file_mode())
-        os.replace(tmp, path)
+        replace_with(tmp, path, existing)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write: {_reason(exc)}", path=path) from None
         raise
+
+
+def replace_with(done: str, path: str, existing: os.stat_result | None) -> None:
+    """Rename the complete file ``done`` over ``path``, with the mode of the file it replaces
+    (``existing``: its stat, None if there is none) or what the umask gives a new file, as a
+    plain open() would have (mkstemp makes a file private, 0600)."""
+    os.chmod(done, stat.S_IMODE(existing.st_mode) if existing else _new_file_mode())
+    os.replace(done, path)
 
 
 @cache
@@ -168,7 +173,7 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc) or type(exc).__name__
 
 
-def new_file_mode() -> int:
+def _new_file_mode() -> int:
     umask = os.umask(0o022)  # reading the umask means setting it: put it straight back
     os.umask(umask)
     return 0o666 & ~umask

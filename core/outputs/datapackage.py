@@ -29,7 +29,7 @@ from typing import Any
 from gongkai.layouts.codes import load_codes
 from gongkai.model import SCHEMA_VERSION, Report
 from gongkai.outputs.atomic import atomic_writer
-from gongkai.outputs.tidy import _STATUS_TEXT, PRIMARY_KEY, csvw_metadata, tidy_columns
+from gongkai.outputs.tidy import PRIMARY_KEY, STATUS_TEXT, csvw_metadata, tidy_columns
 
 #: The Data Package file name (the Frictionless standard's).
 DATAPACKAGE = "datapackage.json"
@@ -73,7 +73,7 @@ def unknown_codes(report: Report) -> Codes:
         for name, codes in (("table", set(map(_TABLE, cells))), ("row", set(map(_ROW, cells))),
                             ("column", set(map(_COLUMN, cells))),
                             ("unit", set(map(_UNIT, cells))),
-                            ("status", {_STATUS_TEXT[s] for s in set(map(_STATUS, cells))})):
+                            ("status", {STATUS_TEXT[s] for s in set(map(_STATUS, cells))})):
             found.update((name, code) for code in codes - known[name] if code)
     return frozenset(found)
 

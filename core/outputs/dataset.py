@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from gongkai.errors import OutputError, UsageError
 from gongkai.model import Report
-from gongkai.outputs.atomic import atomic_writer, new_file_mode
+from gongkai.outputs.atomic import atomic_writer, replace_with
 from gongkai.outputs.tidy import (
     COLUMNS,
     DATASET_COLUMNS,
@@ -341,15 +341,15 @@ class ResumableDataset:
                 self._close()
                 raise OutputError(f"cannot write: {exc.strerror or exc}",
                                   path=self.path) from None
-        if kind is None and out is not None and self._frame is not None:
+        if kind is not None:
+            self._close()
+            return  # kept for the next run
+        if out is not None and self._frame is not None:
             self._finish(out)
             return
         self._close()
-        if kind is not None:
-            return  # kept for the next run
-        seen = None if self._seen is None else frozenset(self._seen)
-        with open(self.partial, "rb") as chunks, dataset_writer(self.path, self.fmt,
-                                                                self.options, seen) as sink:
+        with open(self.partial, "rb") as chunks, dataset_writer(
+                self.path, self.fmt, self.options, self._codes_seen()) as sink:
             for start, end in self._chunks:
                 chunks.seek(start)
                 sink.write(chunks.read(end - start).decode("utf-8"))
@@ -364,20 +364,21 @@ class ResumableDataset:
             os.fsync(out.fileno())
             self._close()
             try:
-                mode = stat.S_IMODE(os.stat(self.path).st_mode)
+                existing: os.stat_result | None = os.stat(self.path)
             except OSError:
-                mode = new_file_mode()
-            os.chmod(self.partial, mode)
-            os.replace(self.partial, self.path)
+                existing = None
+            replace_with(self.partial, self.path, existing)
         except OSError as exc:
             self._close()
             raise OutputError(f"cannot write: {exc.strerror or exc}", path=self.path) from None
         if self.fmt == "csv":
             from gongkai.outputs.datapackage import write_descriptions
 
-            write_descriptions(self.path, self.options,
-                               None if self._seen is None else frozenset(self._seen))
+            write_descriptions(self.path, self.options, self._codes_seen())
         self._remove_leftovers()
+
+    def _codes_seen(self) -> Codes | None:
+        return None if self._seen is None else frozenset(self._seen)
 
     def _remove_leftovers(self) -> None:
         for leftover in (self.partial, self.index, self.partial + ".old"):

@@ -173,7 +173,7 @@ def format_number(value: Number | None) -> str:
 
 
 #: Each status as its text (an enum's ``.value`` is a property call: this is a dict lookup).
-_STATUS_TEXT = {s: s.value for s in Status}
+STATUS_TEXT = {s: s.value for s in Status}
 
 
 def cell_row(report_id: str, cell: Cell) -> tuple[str, ...]:
@@ -186,7 +186,7 @@ def cell_row(report_id: str, cell: Cell) -> tuple[str, ...]:
         str(value) if type(value) is int else format_number(value),
         cell.unit,
         cell.raw,
-        _STATUS_TEXT[cell.status],
+        STATUS_TEXT[cell.status],
         str(cell.line),
     )
 
@@ -211,7 +211,7 @@ def tidy_csv(report: Report, tables: Collection[str] | None = None, *,
     """
     exact_rid = report.metadata.report_id
     rid = formula_safe(exact_rid)
-    status = _STATUS_TEXT
+    status = STATUS_TEXT
     risky = _QUOTE_CANDIDATE
     cells = [c for t in report.tables if tables is None or t.code in tables for c in t.cells]
     if not cells:
