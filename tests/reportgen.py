@@ -830,6 +830,17 @@ CRAWL_RULE = "=" * 20
 def render_paragraph(report: Generated, rng: random.Random) -> str:
     """A crawler's dump: header lines, then the whole report as one paragraph, tables inline
     with every row's numbers written together (the 平潭 archive)."""
+    return _paragraph(report, rng, lambda cells: _together(cells, rng), "")
+
+
+def render_paragraph_spaced(report: Generated, rng: random.Random) -> str:
+    """A crawler's dump as one paragraph, a table's cells apart by single spaces (a page's
+    text taken with its cells joined by spaces)."""
+    return _paragraph(report, rng, lambda cells: " ".join(c.text for c in cells if c.text), " ")
+
+
+def _paragraph(report: Generated, rng: random.Random, row: Callable[[list[GridCell]], str],
+               between_rows: str) -> str:
     published = (f"{report.year + 1}-03-{rng.randint(10, 31)} "
                  f"{rng.randint(8, 18)}:{rng.randint(10, 59)}")
     url = f"https://www.example.gov.cn/zwgk/nb/{report.year + 1}/t{rng.randint(10**6, 10**7)}.htm"
@@ -841,7 +852,7 @@ def render_paragraph(report: Generated, rng: random.Random) -> str:
     body = []
     for block in report.blocks[1:]:
         if block.grid is not None:
-            body.append("".join(_together(cells, rng) for cells in block.grid.rows))
+            body.append(between_rows.join(row(cells) for cells in block.grid.rows))
         else:
             body.append(block.text)
     joined = ""
@@ -884,6 +895,8 @@ SHAPES: dict[str, Shape] = {s.name: s for s in (
           units=True),
     Shape("paragraph", render_paragraph, "crawler dump: the report as one paragraph",
           units=True),
+    Shape("paragraph-spaced", render_paragraph_spaced,
+          "crawler dump: one paragraph, a table's cells apart by spaces"),
 )}
 
 

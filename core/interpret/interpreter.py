@@ -11,7 +11,8 @@ flattening put on each line:
   row stops early — leaving ``missing`` cells, with a diagnostic — at the next label that
   names something, so a broken row never shifts into the next one;
 * labels naming columns are header cells; they fix column order and units for the rows
-  below them when they agree with the layout;
+  below them — in another order than the layout's too, checked against the identities
+  (``gongkai.interpret.headers``);
 * runs of bare ``|`` between rows are span padding and carry nothing.
 """
 
@@ -25,9 +26,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gongkai.interpret import headers as header_order
 from gongkai.interpret.placement import BLANK, Address, Number, OpenRow, place
 from gongkai.interpret.segment import segment
-from gongkai.layouts.codes import Codes, TableCodes
+from gongkai.layouts.codes import Code, Codes, TableCodes
 from gongkai.layouts.labels import contains_marker, label_key
 from gongkai.layouts.layout import Layout, RowLayout, Vocabulary
 from gongkai.model import (
@@ -434,6 +436,7 @@ class _TableReader:
                  row_sums: dict | None = None):
         self.equations = equations
         self._tokens: list[CellToken] = []
+        self._use: _HeaderUse | None = None  # the header over the row being read
         self._cells_on_line: Counter[int] | None = None  # counted when a short row needs it
         #: Rows short of values, placed with the table's identities once every row is read.
         self.open_rows: list[tuple[OpenRow, CellToken, list[tuple[CellToken, bool]],
@@ -454,6 +457,12 @@ class _TableReader:
         self.row_lines: dict[str, int] = {}
         self.bare_labels: dict[str, CellToken] = {}
         self.diagnostics: list[Diagnostic] = []
+        #: Column groups whose heading a header may carry (法人或其他组织): heading key, code.
+        self._group_keys = tuple((label_key(g.zh), g.code) for g in tcodes.groups_of("column"))
+        self._members = {g: frozenset(c.code for c in tcodes.columns if _within(tcodes, c, g))
+                         for _, g in self._group_keys}
+        #: Each header whose order is not simply the layout's, with the rows read under it.
+        self._header_uses: list[_HeaderUse] = []
 
     # -- layouts of labelled rows --------------------------------------------------------------
 
@@ -461,6 +470,10 @@ class _TableReader:
         self._tokens = tokens
         headers: list[str] = []
         units: dict[str, str] = {}
+        #: Each group heading of the header (法人或其他组织), with how many headers precede it.
+        group_at: dict[str, int] = {}
+        header_token: CellToken | None = None
+        use: _HeaderUse | None = None
         after_row = True
         # Header cells are trusted to fix a row's columns only when no label that names
         # nothing stands among them (a garbled header, or OCR's made-up 数据1…数据6).
@@ -484,22 +497,91 @@ class _TableReader:
                     pending = True
                     continue
             if row is not None:
-                i = self._read_row(row, token, tokens, i + 1, [] if garbled else headers, units)
+                if not after_row or (use is not None and use.columns != row.columns):
+                    use = self._header_use(tuple(headers), tuple(group_at.items()), row,
+                                           header_token)
+                self._use = None if garbled else use
+                order = [] if garbled else (use.base if use is not None else headers)
+                i = self._read_row(row, token, tokens, i + 1, order, units)
                 after_row, pending = True, False
             elif label.role == "column":
                 if after_row:
                     headers, units, after_row, garbled = [], {}, False, pending
+                    group_at, header_token = {}, token
                 if label.code not in headers:
                     headers.append(label.code)
                 units[label.code] = header_unit(token.text) or units.get(label.code, "")
                 i += 1
             else:
+                group = self._column_group(token.text) if label.role == "marker" else ""
                 if contains_marker(token.text, _HEADER_RESETS):
                     headers, units, after_row, garbled = [], {}, False, False
+                    group_at = {}
+                elif group:
+                    if after_row:
+                        headers, units, after_row, garbled = [], {}, False, pending
+                        group_at, header_token = {}, token
+                    group_at.setdefault(group, len(headers))
                 elif label.role == "unknown":
                     pending = True
                     garbled = garbled or not after_row
                 i += 1
+
+    def _column_group(self, text: str) -> str:
+        """The column group whose heading ``text`` is (法人或其他组织), else ""."""
+        key = label_key(text)
+        return next((code for heading, code in self._group_keys if heading in key), "")
+
+    def _header_use(self, headers: tuple[str, ...], group_at: tuple[tuple[str, int], ...],
+                    row: RowLayout, token: CellToken | None) -> _HeaderUse | None:
+        """How the header's columns stand over ``row``'s values, or None when the header
+        names columns ``row`` lacks or names the layout's in its order."""
+        if not headers or not set(headers) <= set(row.columns) or len(headers) < 2 or (
+                not group_at and _is_subsequence(headers, row.columns)):
+            return None
+        base, alternatives = header_order.readings(headers, group_at, self._members,
+                                                   row.columns)
+        if not alternatives and _is_subsequence(base, row.columns):
+            return None
+        use = _HeaderUse(row.columns, base, alternatives, token)
+        self._header_uses.append(use)
+        return use
+
+    def _settle_headers(self) -> None:
+        """Each header's rows moved to the order the identities confirm (see
+        ``gongkai.interpret.headers``), with a warning where it is not the layout's."""
+        for use in self._header_uses:
+            if not use.rows:
+                continue
+            known = {(r, c): cell.value if cell.value is not None else (
+                0 if cell.status in (_EMPTY, Status.PLACEHOLDER) else None)
+                for (r, c), cell in self.found.items()}
+            chosen = use.base if use.partial else header_order.choose(
+                use.base, use.alternatives, use.rows, known, self.equations)
+            template = tuple(c for c in use.columns if c in use.base)
+            refs = [CellRef(self.tcodes.code, r, c) for r in use.rows for c in use.base]
+            if chosen is None:
+                for r in use.rows:  # each keeps its raw text and line, for a reader to see
+                    for c in use.base:
+                        if (r, c) in self.found:
+                            self.found[(r, c)] = attrs.evolve(
+                                self.found[(r, c)], value=None, unit="", status=_AMBIGUOUS)
+                self._diag(Severity.WARNING, "header-unsettled",
+                           "the header can be read in more than one order of its columns and "
+                           "the identities hold in several, so which value is whose cannot be "
+                           f"told; {len(refs)} cells were not read", use.token, cells=refs)
+                continue
+            if chosen != use.base:
+                moved = {(r, new): attrs.evolve(self.found[(r, old)], column=new)
+                         for r in use.rows for old, new in zip(use.base, chosen, strict=True)
+                         if (r, old) in self.found}
+                self.found.update(moved)
+            if chosen != template:
+                self._diag(Severity.WARNING, "columns-reordered",
+                           f"the header puts the columns in the order {', '.join(chosen)}, "
+                           f"not the template's ({', '.join(template)}); the "
+                           f"{len(use.rows)} rows under it were read in the header's order",
+                           use.token, cells=refs)
 
     def _near_miss(self, token: CellToken) -> RowLayout | None:
         """The row a misspelt row label clearly means (with a diagnostic), else None."""
@@ -516,8 +598,14 @@ class _TableReader:
     def _read_row(self, row: RowLayout, label: CellToken, tokens: list[CellToken], i: int,
                   headers: list[str], units: dict[str, str]) -> int:
         columns: Sequence[str] = row.columns
-        if headers and _is_subsequence(headers, columns):
+        use = self._use
+        if headers and (use is not None or _is_subsequence(headers, columns)):
             columns = headers
+        if use is not None and len(columns) != len(row.columns) and (
+                label.line in self.raw.together):
+            # A run is cut with the row's identities, which need every column: the header's
+            # order only where it names them all.
+            use, columns = None, row.columns
         if row.code in self.row_lines:
             self._diag(Severity.WARNING, "row-duplicate",
                        f"row {row.code!r} appears again (first on line "
@@ -528,6 +616,8 @@ class _TableReader:
                 and tokens[i].line == label.line and RUN_CELL.fullmatch(tokens[i].text)):
             # The row's numbers written together (``规范性文件7777166``): split with the table.
             self.row_lines[row.code] = self.raw.locate(label.line)
+            if use is not None:
+                use.partial = True
             self._open_run(row.code, tuple(columns), label, tokens[i], units)
             return _skip_values(tokens, i + 1)
         # A row written on its label's line takes no text from the lines after it (a caption,
@@ -565,6 +655,8 @@ class _TableReader:
         if (not extra and 0 < len(filled) < width and not any(x for _, x in filled)
                 and (self.raw.positional or one_line)):
             # Fewer values than columns: whose they are is settled with the whole table.
+            if use is not None:
+                use.partial = True
             self._open(row.code, columns, label, taken, filled, units, run)
             return i
         doubt = "" if self.raw.positional else self._page_doubt(
@@ -576,6 +668,9 @@ class _TableReader:
                        cells=[CellRef(self.tcodes.code, row.code, c) for c in columns])
             return i
         self._add_cells(row.code, columns, taken, units)
+        if use is not None:
+            use.rows.append(row.code)
+            use.partial = use.partial or len(taken) < len(columns)
         if len(taken) < len(columns):
             missing = columns[len(taken):]
             self._diag(Severity.WARNING, "cells-missing",
@@ -1078,6 +1173,8 @@ class _TableReader:
 
     def cells(self) -> tuple[Cell, ...]:
         """Every cell of the layout, in template order; cells the source lacks are missing."""
+        if self._header_uses:
+            self._settle_headers()
         out = []
         for row in self.layout.rows:
             line = self.row_lines.get(row.code, 0)
@@ -1152,6 +1249,34 @@ def _subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 def _is_subsequence(short: Sequence[str], long: Sequence[str]) -> bool:
     # Asked for every row under the same headers: memoised (headers and layouts repeat).
     return _subsequence(tuple(short), tuple(long))
+
+
+@attrs.define
+class _HeaderUse:
+    """A header whose order is not simply the layout's, and the rows read under it."""
+
+    #: The layout's columns of the rows under it.
+    columns: tuple[str, ...]
+    #: The order the rows are read in, and the orders the identities may prefer.
+    base: tuple[str, ...]
+    alternatives: tuple[tuple[str, ...], ...]
+    token: CellToken | None
+    rows: list[str] = attrs.Factory(list)
+    #: Whether a row under it was read short or placed (its values are not simply in order).
+    partial: bool = False
+
+
+def _within(tcodes: TableCodes, code: Code, group: str) -> bool:
+    """Whether ``code`` belongs to ``group``, directly or through a broader group."""
+    seen: set[str] = set()
+    parent = code.broader
+    while parent and parent not in seen:
+        if parent == group:
+            return True
+        seen.add(parent)
+        found = tcodes.group(parent)
+        parent = found.broader if found is not None else ""
+    return False
 
 
 def _split_subheading(text: str) -> tuple[str, str]:

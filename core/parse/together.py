@@ -194,7 +194,9 @@ def _plan_line(line: str, knows: _Labels, section: Callable[[str], str],
         return None, 0
     attached = sum(1 for _, label_end, start, _ in runs if label_end == start)
     if paragraph and _HEADING_START.search(line):
-        return _plan_paragraph(line, runs, knows, section, table_sections), attached
+        # A paragraph's rows may keep a space between label and numbers (a page's text with
+        # its cells joined by spaces): a row all the same.
+        return _plan_paragraph(line, runs, knows, section, table_sections), len(runs)
     # The row-per-line shape: the line is labels and one run at its end.
     label_start, _, start, end = runs[-1]
     if len(runs) != 1 or line[end:].strip() or start > MAX_ROW_LINE:
@@ -215,7 +217,7 @@ def _labelled_runs(line: str, knows: _Labels) -> list[tuple[int, int, int, int]]
             end -= 1
         if _NUMBERING.match(line, end) and end - start >= 1 and line[end - 1].isdigit():
             end -= 1
-            while end > start and line[end - 1] in ".-":
+            while end > start and line[end - 1] in ".- \t":
                 end -= 1
         if end <= start or not (line[end - 1].isdigit() or line[start:end].endswith("元")):
             continue
