@@ -774,7 +774,8 @@ def gongkai_add_writers(register):
         extension=".ttl",
         media_type="text/turtle",
         write=write,
-        extra_extensions={".jsonld": {"format": "json-ld"}, ".nt": {"format": "nt"}},
+        extra_extensions={".ttl": {"format": "turtle"}, ".jsonld": {"format": "json-ld"},
+                          ".nt": {"format": "nt"}},
         options=(
             WriterOption("format", "turtle, json-ld or nt (N-Triples); the file extension "
                          "follows (.ttl, .jsonld, .nt)", "turtle"),

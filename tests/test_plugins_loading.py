@@ -298,3 +298,20 @@ def test_the_default_engine_is_what_gongkai_convert_uses():
     assert default_engine() is default_engine()
     report = gongkai.convert(seed_path("000"))
     assert report.table("proactive").plugin in default_engine().info
+
+
+def test_strict_plugins_before_convert_is_not_undone_by_convert_strict(dists, capsys, tmp_path):
+    """``--strict-plugins`` (plugin loading) and ``convert --strict`` (the rules) are two
+    options: given before the command the first still counts for convert, and the second does
+    not make plugin loading strict."""
+    dists.install("gongkai-broken", "0.1", {"gk_broken4": "raise ImportError('nope')\n"},
+                  {"broken": "gk_broken4"})
+    report = str(seed_path("000"))
+    assert main(["--strict-plugins", "--plugins", "broken", "convert", report, "--to", "csv",
+                 "-o", str(tmp_path / "a.csv")]) == 2
+    assert "plugin 'broken': failed to import" in capsys.readouterr().err
+    assert not (tmp_path / "a.csv").exists()
+    code = main(["--plugins", "broken", "convert", report, "--strict", "-o",
+                 str(tmp_path / "b.json")])
+    err = capsys.readouterr().err
+    assert "gongkai plugin 'broken' skipped" in err and code in (0, 1)

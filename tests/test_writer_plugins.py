@@ -134,3 +134,52 @@ def test_unknown_option_in_the_config_file_names_the_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert str(config) in err and "'serialization'" in err
     assert "(options: base, format, license)" in err
+
+
+def _writer_plugin(name: str, extension: str):
+    """A plugin module whose one writer writes ``name`` and nothing else."""
+    import types
+
+    from gongkai.plugin import hookimpl
+
+    module = types.ModuleType(f"gk_{name.replace('-', '_')}")
+
+    def write(report, stream, options):
+        stream.write(name + "\n")
+
+    @hookimpl
+    def gongkai_add_writers(register):
+        register(Writer(name=name, description=name, extension=extension,
+                        media_type="text/plain", write=write))
+
+    module.gongkai_add_writers = gongkai_add_writers
+    return module
+
+
+def test_writers_sharing_an_extension_are_chosen_by_to(tmp_path):
+    """Two plugin writers with .tsv: --to picks either; without it nobody can tell which, so
+    it is an error. A plugin's .json never takes over the built-in JSON writer's."""
+    from gongkai.outputs.targets import resolve
+
+    engine = Engine(plugins=[_writer_plugin("tsv-a", ".tsv"), _writer_plugin("tsv-b", ".tsv"),
+                             _writer_plugin("compact-json", ".json")])
+    assert resolve(engine, "tsv-b", "x.tsv", {}).to == "tsv-b"
+    assert resolve(engine, "tsv-a", "x.tsv", {}).to == "tsv-a"
+    with pytest.raises(gongkai.UsageError, match="'tsv-a' or 'tsv-b': say which with --to"):
+        resolve(engine, None, "x.tsv", {})
+    assert resolve(engine, None, "x.json", {}).to == "json"
+    assert resolve(engine, "compact-json", "x.json", {}).to == "compact-json"
+    with pytest.raises(gongkai.UsageError, match="contradicts the output file"):
+        resolve(engine, "csv", "x.tsv", {})
+
+
+def test_an_extension_fixes_the_rdf_format(tmp_path, capsys):
+    """.ttl is Turtle: -O format=json-ld into a .ttl file is refused, and a configured
+    format gives way to the file's extension."""
+    out = tmp_path / "r.ttl"
+    assert main(["convert", str(seed_path("000")), "-o", str(out), "-O", "format=json-ld"]) == 2
+    assert "contradicts the output file" in capsys.readouterr().err and not out.exists()
+    (tmp_path / "gongkai.toml").write_text('[writers.rdf]\nformat = "json-ld"\n', "utf-8")
+    assert main(["convert", str(seed_path("000")), "-o", str(out),
+                 "--config", str(tmp_path / "gongkai.toml")]) == 0
+    assert out.read_text("utf-8").startswith("@prefix")

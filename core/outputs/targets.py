@@ -44,17 +44,22 @@ class Target:
     dataset: str | None = None
 
 
-def by_extension(engine: Engine) -> dict[str, tuple[str, dict[str, str]]]:
-    """Every known output extension -> (writer name, the options it implies)."""
-    found: dict[str, tuple[str, dict[str, str]]] = {}
-    for c in sorted(engine.writers(), key=lambda c: c.name):
+def _claims(engine: Engine) -> dict[str, list[tuple[str, dict[str, str], bool]]]:
+    """Every known output extension -> each (writer, implied options, built-in) claiming it,
+    built-in writers first; an extension of ``extra_extensions`` overrides the writer's main
+    one. A plugin adds formats, never takes a built-in one's extension over."""
+    found: dict[str, list[tuple[str, dict[str, str], bool]]] = {}
+    builtin = {name for name, info in engine.info.items() if info.builtin}
+    for c in sorted(engine.writers(), key=lambda c: (c.plugin not in builtin, c.name)):
         w = c.item
-        found.setdefault(w.extension.lower(), (w.name, {}))
-        for ext, implied in (getattr(w, "extra_extensions", None) or {}).items():
-            found.setdefault(ext.lower(), (w.name, dict(implied)))
+        own = {w.extension.lower(): {}}
+        own.update({ext.lower(): dict(implied)
+                    for ext, implied in (getattr(w, "extra_extensions", None) or {}).items()})
+        for ext, implied in own.items():
+            found.setdefault(ext, []).append((w.name, implied, c.plugin in builtin))
     for ext, fmt in DATASET_EXTENSIONS.items():
         if fmt in DATASET_ONLY:
-            found.setdefault(ext, (fmt, {}))
+            found.setdefault(ext, []).append((fmt, {}, True))
     return found
 
 
@@ -85,16 +90,26 @@ def resolve(engine: Engine, to: str | None, output: str | None,
     """
     if to is not None:
         check_format(engine, to)
-    implied: tuple[str, dict[str, str]] | None = None
+    claims: list[tuple[str, dict[str, str], bool]] = []
     if output and output != STDIO:
-        implied = by_extension(engine).get(extension(output))
-    if implied is None:
+        claims = _claims(engine).get(extension(output), [])
+    if not claims:
         chosen = to or "json"
         return Target(chosen, {}, chosen if chosen in DATASET_ONLY else None)
-    name, options = implied
-    if to is not None and to != name:
-        raise UsageError(f"--to {to} contradicts the output file {output!r}, whose "
-                         f"extension is that of format {name!r}: drop --to or rename the file")
+    names = " or ".join(sorted({repr(c[0]) for c in claims}))
+    if to is None:
+        if len({c[0] for c in claims}) > 1 and not claims[0][2]:
+            raise UsageError(f"the output file {output!r} has the extension of formats "
+                             f"{names}: say which with --to")
+        name, options, _ = claims[0]
+    else:
+        # Several writers may share an extension (.tsv): --to chooses among them.
+        mine = [c for c in claims if c[0] == to]
+        if not mine:
+            raise UsageError(f"--to {to} contradicts the output file {output!r}, whose "
+                             f"extension is that of format {names}: drop --to or rename "
+                             "the file")
+        name, options, _ = mine[0]
     for key, value in options.items():
         if key in given and given[key] != value:
             raise UsageError(f"-O {key}={given[key]} contradicts the output file {output!r} "

@@ -47,7 +47,7 @@ def add_plugin_options(parser: argparse.ArgumentParser, *, main: bool = False) -
         f"{ENV_NO_AUTOLOAD}=1); name them with -p",
     )
     group.add_argument(
-        "--strict-plugins", dest=f"{prefix}strict", action="store_true",
+        "--strict-plugins", dest=f"{prefix}strict_plugins", action="store_true",
         default=default(False),
         help="a plugin that fails to load is an error, not a warning",
     )
@@ -80,7 +80,7 @@ def engine_options(args: argparse.Namespace) -> dict[str, Any]:
         options["allow"] = [n.strip() for n in allow.split(",") if n.strip()]
     if any(both("no_autoload", False)):
         options["autoload"] = False
-    if any(both("strict", False)):
+    if any(both("strict_plugins", False)):
         options["strict"] = True
     return options
 
