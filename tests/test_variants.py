@@ -306,3 +306,13 @@ def test_cli_variant_with_check_and_with_many_reports(tmp_path, capsys):
                  "--variant", str(HUBEI), "--plugins", ""]) == 0
     (written,) = [p for p in out.iterdir() if p.name != ".gongkai-manifest.jsonl"]
     assert "proactive,other_documents,total_published,255" in written.read_text("utf-8")
+
+
+def test_a_variant_named_like_a_loaded_plugin_is_an_error(tmp_path):
+    """A variant is checked strictly: its name taken by a plugin (the hubei example installed
+    and docs/variants.md's hubei.toml given) stops with the file named, not a skip."""
+    text = (FIXTURES / "variants" / "hubei-variant.toml").read_text("utf-8")
+    clash = tmp_path / "clash.toml"
+    clash.write_text(text.replace('name = "hubei-test"', 'name = "csv_writer"', 1), "utf-8")
+    with pytest.raises(ConfigError, match="'csv_writer' is that of a plugin already loaded"):
+        Engine(variants=[clash])

@@ -269,7 +269,15 @@ class Engine:
 
     def _register_variant(self, path: str | os.PathLike) -> None:
         plugin = VariantPlugin.from_file(path)  # ConfigError propagates: the user named it
-        self._register(plugin, plugin.variant.name, os.fspath(path), source="variant")
+        name = plugin.variant.name
+        taken = self.info.get(name)
+        if taken is not None or self.pm.has_plugin(name):
+            # Checked strictly like the rest of the file, not skipped with a warning.
+            where = f" (from {taken.module})" if taken is not None else ""
+            raise ConfigError(f"the variant's name {name!r} is that of a plugin already "
+                              f"loaded{where}: give the variant another name ([variant] name = ...)",
+                              path=os.fspath(path))
+        self._register(plugin, name, os.fspath(path), source="variant")
 
     def _register(self, plugin: object, name: str, module: str, dist: str = "",
                   version: str = "", *, source: str, builtin: bool = False) -> None:
