@@ -29,6 +29,8 @@ import os
 import signal
 import stat
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -281,10 +283,28 @@ def _init_worker(options: BatchOptions) -> None:
     # Ctrl-C reaches every process of the terminal's group; the parent alone decides what to
     # do (finish the inputs in flight, then stop), so a worker never dies in mid-write.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # (A forked worker inherits the command's SIGTERM handler; its own is the default.)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _watch_parent(os.getppid())
     engine = _worker.get("engine")
     if engine is None:
         engine = Engine(plugins=options.plugins) if options.plugins else default_engine()
     _worker.update(engine=engine, options=options)
+
+
+#: How often a worker looks whether the parent still runs, in seconds.
+PARENT_WATCH_SECONDS = 0.5
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker when the parent is gone (killed with SIGKILL, its clean-up never ran):
+    a forked worker holds its own end of the task queue and would wait on it for ever."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="gongkai-parent-watch", daemon=True).start()
 
 
 def _pack_error(exc: BaseException, path: str) -> tuple:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import signal
 import sys
+import threading
 import warnings
 from collections.abc import Sequence
 from typing import NoReturn
@@ -127,14 +129,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     setup_logging(log_level(args))
+    previous = _on_terminate()
     try:
         return int(args.run(args) or 0)
     except GongkaiError as exc:
         print(exc.format(), file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print("gongkai: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("gongkai: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `gongkai convert ... | head`
         sys.stderr.close()
         return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, taken like Ctrl-C: a batch lets the inputs in flight finish (every file is
+    written whole or not at all), stops its workers and says how far it got."""
+
+
+def _raise_terminated(signum: int, frame: object) -> NoReturn:
+    raise Terminated()
+
+
+def _on_terminate():
+    """SIGTERM raises Terminated while a command runs (the main thread only); the handler
+    it replaced, to put back."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
