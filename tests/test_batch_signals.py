@@ -77,7 +77,8 @@ def test_sigterm_stops_the_batch_and_its_workers(tmp_path):
     assert "run the same command again" in err and "Traceback" not in err
     assert _gone(workers, 10)
     names = [p.name for p in out.iterdir()]
-    assert names and all(n.endswith(".json") for n in names)  # whole files only
+    assert names and all(n.endswith(".json") for n in names if not n.startswith(".")), names
+    assert not [n for n in names if n.endswith(".tmp")]  # whole files only
 
 
 def test_a_killed_parent_leaves_no_worker_behind(tmp_path):

@@ -20,7 +20,7 @@ import reportgen
 from test_flattening_property import Outcome, judge
 
 from gongkai import convert_text
-from gongkai.interpret import headers
+from gongkai.interpret import headers, interpreter
 from gongkai.model import Status
 
 SHAPES = ("html", "markdown", "rows", "cells", "bare", "spaces")
@@ -84,10 +84,10 @@ def test_the_templates_order_gives_no_warning(shape: str) -> None:
 def test_the_test_fails_where_the_header_is_ignored(monkeypatch) -> None:
     """Read in the template's order (the header's order ignored), the permuted reports come
     back wrong: the property above can fail."""
-    def template_order(written, group_at, members, columns):
+    def template_order(written, group_at, groups, columns):
         return tuple(c for c in columns if c in written), ()
 
-    monkeypatch.setattr(headers, "readings", template_order)
+    monkeypatch.setattr(interpreter, "_readings", template_order)
     result = Outcome()
     judge(case("rows", "2021", 0, total_first=False), result)
     assert result.wrong
@@ -128,14 +128,14 @@ def test_the_identities_choose_between_the_readings() -> None:
     # Values as read under the template's order, but printed with 总计 first.
     rows = {"new": [10, 1, 2, 3, 4, 0, 0], "old": [6, 1, 1, 1, 1, 1, 1]}
     known = {(r, c): v for r, vs in rows.items() for c, v in zip(base, vs, strict=True)}
-    assert headers.choose(base, [total_first], list(rows), known, equations) == total_first
+    assert headers.choose(base, [total_first], list(rows), known.get, equations) == total_first
     # Under the template's order the identities hold: it stays.
     fine = {(r, c): v for r, c, v in [("new", c, 1) for c in COLUMNS[:6]] + [("new", T, 6)]}
-    assert headers.choose(base, [total_first], ["new"], fine, equations[:1]) == base
+    assert headers.choose(base, [total_first], ["new"], fine.get, equations[:1]) == base
     # Two readings satisfy them and the first does not: nobody can tell.
     same = {("new", c): v for c, v in zip(base, [5, 0, 0, 0, 0, 5, 0], strict=True)}
     moved = (C, R, N, L, OTHER, T, NP)  # the legal persons where a first heading stood
-    assert headers.choose(base, [total_first, moved], ["new"], same, equations[:1]) is None
+    assert headers.choose(base, [total_first, moved], ["new"], same.get, equations[:1]) is None
 
 
 UNSETTLED = """某县人民政府办公室2022年政府信息公开工作年度报告

@@ -275,8 +275,8 @@ class Engine:
             # Checked strictly like the rest of the file, not skipped with a warning.
             where = f" (from {taken.module})" if taken is not None else ""
             raise ConfigError(f"the variant's name {name!r} is that of a plugin already "
-                              f"loaded{where}: give the variant another name ([variant] name = ...)",
-                              path=os.fspath(path))
+                              f"loaded{where}: give the variant another name "
+                              "([variant] name = ...)", path=os.fspath(path))
         self._register(plugin, name, os.fspath(path), source="variant")
 
     def _register(self, plugin: object, name: str, module: str, dist: str = "",

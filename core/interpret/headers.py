@@ -18,7 +18,7 @@ land on either line, before or after the group heading (``法人或其他组织`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from gongkai.interpret.placement import Address, Number
 
@@ -48,6 +48,8 @@ def readings(headers: Order, group_at: Sequence[tuple[str, int]],
         before = sum(1 for h in moved[:at] if h not in members[group])
         moved = [h for h in moved if h not in members[group]]
         moved[before:before] = inside
+    if base == template and template in (headers, tuple(moved)):
+        return base, ()  # a reading of the header's shape is the template's order: settled
     alternatives: list[Order] = []
     for order in (headers, tuple(moved), template):
         if order != base and order not in alternatives:
@@ -56,40 +58,68 @@ def readings(headers: Order, group_at: Sequence[tuple[str, int]],
 
 
 def violations(order: Order, base: Order, rows: Sequence[str],
-               known: Mapping[Address, Number | None], equations: Equations) -> tuple[int, int]:
+               value: Callable[[Address], Number | None],
+               equations: Equations) -> tuple[int, int]:
     """(identities checked, identities failed) were the values read under ``base`` in
-    ``rows`` standing in the columns ``order`` gives instead."""
-    view = dict(known)
-    for row in rows:
-        for old, new in zip(base, order, strict=True):
-            view[(row, new)] = known.get((row, old))
-    touched = set(rows)
+    ``rows`` standing in the columns ``order`` gives instead; ``value`` gives a cell's number
+    as read (None when unknown)."""
+    moved = {} if order == base else {
+        (row, new): (row, old) for row in rows for old, new in zip(base, order, strict=True)}
     checked = failed = 0
     for left, right in equations:
-        if not any(a[0] in touched for a in (*left, *right)):
-            continue
-        values = [view.get(a) for a in (*left, *right)]
-        if any(v is None for v in values):
+        sums = []
+        for side in (left, right):
+            total: Number = 0
+            for address in side:
+                v = value(moved.get(address, address))
+                if v is None:
+                    break
+                total += v
+            else:
+                sums.append(total)
+                continue
+            break
+        if len(sums) < 2:
             continue
         checked += 1
-        lsum = sum(values[:len(left)])
-        rsum = sum(values[len(left):])
-        if abs(lsum - rsum) > 1e-6 * max(1.0, abs(lsum), abs(rsum)):
+        if abs(sums[0] - sums[1]) > 1e-6 * max(1.0, abs(sums[0]), abs(sums[1])):
             failed += 1
     return checked, failed
 
 
 def choose(base: Order, alternatives: Sequence[Order], rows: Sequence[str],
-           known: Mapping[Address, Number | None], equations: Equations) -> Order | None:
+           value: Callable[[Address], Number | None], equations: Equations) -> Order | None:
     """The order the rows' values stand in: ``base`` unless the identities fail under it and
     hold under exactly one alternative; None when they hold under several."""
-    if not alternatives or violations(base, base, rows, known, equations)[1] == 0:
+    if not alternatives:
+        return base
+    touched = set(rows)
+    mine = [e for e in _across_columns(equations)
+            if any(a[0] in touched for side in e for a in side)]
+    if violations(base, base, rows, value, mine)[1] == 0:
         return base
     passing = []
     for order in alternatives:
-        checked, failed = violations(order, base, rows, known, equations)
+        checked, failed = violations(order, base, rows, value, mine)
         if checked and not failed:
             passing.append(order)
     if len(passing) > 1:
         return None
     return passing[0] if passing else base
+
+
+_ACROSS: dict[int, tuple[Equations, list]] = {}
+
+
+def _across_columns(equations: Equations) -> list:
+    """The identities that tell columns apart: those over more than one column (a row's
+    applicants add up to its 总计). An identity down one column holds for every column alike,
+    so it says nothing of their order. Kept per list of identities (one a layout)."""
+    hit = _ACROSS.get(id(equations))
+    if hit is not None and hit[0] is equations:
+        return hit[1]
+    found = [e for e in equations if len({a[1] for side in e for a in side}) > 1]
+    if len(_ACROSS) >= 64:
+        _ACROSS.clear()
+    _ACROSS[id(equations)] = (equations, found)
+    return found

@@ -29,7 +29,7 @@ import attrs
 from gongkai.interpret import headers as header_order
 from gongkai.interpret.placement import BLANK, Address, Number, OpenRow, place
 from gongkai.interpret.segment import segment
-from gongkai.layouts.codes import Code, Codes, TableCodes
+from gongkai.layouts.codes import Codes, TableCodes
 from gongkai.layouts.labels import contains_marker, label_key
 from gongkai.layouts.layout import Layout, RowLayout, Vocabulary
 from gongkai.model import (
@@ -458,9 +458,8 @@ class _TableReader:
         self.bare_labels: dict[str, CellToken] = {}
         self.diagnostics: list[Diagnostic] = []
         #: Column groups whose heading a header may carry (法人或其他组织): heading key, code.
-        self._group_keys = tuple((label_key(g.zh), g.code) for g in tcodes.groups_of("column"))
-        self._members = {g: frozenset(c.code for c in tcodes.columns if _within(tcodes, c, g))
-                         for _, g in self._group_keys}
+        self._group_keys = tuple((label_key(tcodes.group(code).zh), code)
+                                 for code, _ in tcodes.column_groups)
         #: Each header whose order is not simply the layout's, with the rows read under it.
         self._header_uses: list[_HeaderUse] = []
 
@@ -529,8 +528,17 @@ class _TableReader:
 
     def _column_group(self, text: str) -> str:
         """The column group whose heading ``text`` is (法人或其他组织), else ""."""
-        key = label_key(text)
-        return next((code for heading, code in self._group_keys if heading in key), "")
+        if not self._group_keys:
+            return ""
+        memo = _GROUP_OF.get(self.tcodes.code)
+        if memo is None or len(memo) >= 1 << 12:  # bounded: a corpus's odd labels
+            memo = _GROUP_OF[self.tcodes.code] = {}
+        found = memo.get(text)
+        if found is None:
+            key = label_key(text)
+            found = memo[text] = next(
+                (code for heading, code in self._group_keys if heading in key), "")
+        return found
 
     def _header_use(self, headers: tuple[str, ...], group_at: tuple[tuple[str, int], ...],
                     row: RowLayout, token: CellToken | None) -> _HeaderUse | None:
@@ -539,8 +547,8 @@ class _TableReader:
         if not headers or not set(headers) <= set(row.columns) or len(headers) < 2 or (
                 not group_at and _is_subsequence(headers, row.columns)):
             return None
-        base, alternatives = header_order.readings(headers, group_at, self._members,
-                                                   row.columns)
+        base, alternatives = _readings(headers, group_at, self.tcodes.column_groups,
+                                       row.columns)
         if not alternatives and _is_subsequence(base, row.columns):
             return None
         use = _HeaderUse(row.columns, base, alternatives, token)
@@ -553,12 +561,11 @@ class _TableReader:
         for use in self._header_uses:
             if not use.rows:
                 continue
-            known = {(r, c): cell.value if cell.value is not None else (
-                0 if cell.status in (_EMPTY, Status.PLACEHOLDER) else None)
-                for (r, c), cell in self.found.items()}
             chosen = use.base if use.partial else header_order.choose(
-                use.base, use.alternatives, use.rows, known, self.equations)
+                use.base, use.alternatives, use.rows, self._known_value, self.equations)
             template = tuple(c for c in use.columns if c in use.base)
+            if chosen == use.base == template:
+                continue
             refs = [CellRef(self.tcodes.code, r, c) for r in use.rows for c in use.base]
             if chosen is None:
                 for r in use.rows:  # each keeps its raw text and line, for a reader to see
@@ -582,6 +589,16 @@ class _TableReader:
                            f"not the template's ({', '.join(template)}); the "
                            f"{len(use.rows)} rows under it were read in the header's order",
                            use.token, cells=refs)
+
+    def _known_value(self, address: Address) -> Number | None:
+        """A cell's number as read so far; a blank or placeholder cell is 0 to the
+        identities of these tables; None when unknown."""
+        cell = self.found.get(address)
+        if cell is None:
+            return None
+        if cell.value is not None:
+            return cell.value
+        return 0 if cell.status in (_EMPTY, Status.PLACEHOLDER) else None
 
     def _near_miss(self, token: CellToken) -> RowLayout | None:
         """The row a misspelt row label clearly means (with a diagnostic), else None."""
@@ -1266,17 +1283,16 @@ class _HeaderUse:
     partial: bool = False
 
 
-def _within(tcodes: TableCodes, code: Code, group: str) -> bool:
-    """Whether ``code`` belongs to ``group``, directly or through a broader group."""
-    seen: set[str] = set()
-    parent = code.broader
-    while parent and parent not in seen:
-        if parent == group:
-            return True
-        seen.add(parent)
-        found = tcodes.group(parent)
-        parent = found.broader if found is not None else ""
-    return False
+#: Table code -> marker text -> the column group it heads ("" for none).
+_GROUP_OF: dict[str, dict[str, str]] = {}
+
+
+@lru_cache(maxsize=1024)
+def _readings(headers: tuple[str, ...], group_at: tuple[tuple[str, int], ...],
+              groups: tuple[tuple[str, frozenset[str]], ...], columns: tuple[str, ...]):
+    """``gongkai.interpret.headers.readings``, memoised: headers repeat from report to
+    report."""
+    return header_order.readings(headers, group_at, dict(groups), columns)
 
 
 def _split_subheading(text: str) -> tuple[str, str]:

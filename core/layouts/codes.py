@@ -54,6 +54,24 @@ class TableCodes:
     def _columns(self) -> dict[str, Code]:
         return {c.code: c for c in self.columns}
 
+    @cached_property
+    def column_groups(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """Each group gathering columns (法人或其他组织) with its columns, directly or through
+        a broader group: ``(group code, its column codes)``."""
+        def within(code: Code, group: str) -> bool:
+            seen: set[str] = set()
+            parent = code.broader
+            while parent and parent not in seen:
+                if parent == group:
+                    return True
+                seen.add(parent)
+                found = self.group(parent)
+                parent = found.broader if found is not None else ""
+            return False
+
+        return tuple((g.code, frozenset(c.code for c in self.columns if within(c, g.code)))
+                     for g in self.groups_of("column"))
+
     def row(self, code: str) -> Code:
         return _lookup(self._rows, code, f"row of table {self.code!r}")
 
