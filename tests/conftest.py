@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The suite is about the built-in plugins: third-party ones installed beside them (the hubei
+# example, a user's own) would change what a default conversion reads. Tests of plugin
+# loading install their own and clear this (the ``dists`` fixture). GONGKAI_PLUGINS set by
+# the caller is kept.
+os.environ.setdefault("GONGKAI_PLUGINS", "")
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"

@@ -4,7 +4,10 @@ Each input in tests/fixtures/blind was written, with its numbers, by someone out
 (tests/golden/blind/<name>.truth.json: ``[table, row, column, value]``, value null where the
 source leaves a cell blank), in a flattening the other fixtures do not have: columns printed in
 another order than the template's (r10a: 总计 first; r10c, r11: 社会公益组织 before 科研机构, and
-r11's 现行有效件数 first), a crawler's one-paragraph dump with its cells apart by spaces (r04).
+r11's 现行有效件数 first) or without one (r10b: no 其他), a crawler's one-paragraph dump with its
+cells apart by spaces (r04), Markdown whose converter repeated a spanned cell's text in every
+column it spans, header and values alike (r06), PDF text with bare page numbers, one right
+after table four's fifteen numbers (r13: the cells of r02's author).
 Every cell must come back as meant; the JSON and CSV are golden too.
 """
 
@@ -47,7 +50,7 @@ def test_every_cell_is_read_as_its_author_meant(path) -> None:
     assert {k: templates.get(k) for k in truth["templates"]} == truth["templates"]
 
 
-@pytest.mark.parametrize("path", [p for p in BLIND if _stem(p) != "r04-changting-office-2021"],
+@pytest.mark.parametrize("path", [p for p in BLIND if _stem(p)[:4] in ("r10a", "r10c", "r11-")],
                          ids=_stem)
 def test_a_reordered_header_is_said(path) -> None:
     report = gongkai.convert_file(path)

@@ -437,6 +437,9 @@ class _TableReader:
         self.equations = equations
         self._tokens: list[CellToken] = []
         self._use: _HeaderUse | None = None  # the header over the row being read
+        #: How many times the header over the row names each column (a converter's copies
+        #: of a spanned header cell), where more than once.
+        self._repeats: dict[str, int] = {}
         self._cells_on_line: Counter[int] | None = None  # counted when a short row needs it
         #: Rows short of values, placed with the table's identities once every row is read.
         self.open_rows: list[tuple[OpenRow, CellToken, list[tuple[CellToken, bool]],
@@ -471,6 +474,7 @@ class _TableReader:
         units: dict[str, str] = {}
         #: Each group heading of the header (法人或其他组织), with how many headers precede it.
         group_at: dict[str, int] = {}
+        repeats: dict[str, int] = {}  # columns the header names more than once: how often
         header_token: CellToken | None = None
         use: _HeaderUse | None = None
         after_row = True
@@ -500,26 +504,29 @@ class _TableReader:
                     use = self._header_use(tuple(headers), tuple(group_at.items()), row,
                                            header_token)
                 self._use = None if garbled else use
+                self._repeats = repeats
                 order = [] if garbled else (use.base if use is not None else headers)
                 i = self._read_row(row, token, tokens, i + 1, order, units)
                 after_row, pending = True, False
             elif label.role == "column":
                 if after_row:
                     headers, units, after_row, garbled = [], {}, False, pending
-                    group_at, header_token = {}, token
+                    group_at, header_token, repeats = {}, token, {}
                 if label.code not in headers:
                     headers.append(label.code)
+                else:
+                    repeats[label.code] = repeats.get(label.code, 1) + 1
                 units[label.code] = header_unit(token.text) or units.get(label.code, "")
                 i += 1
             else:
                 group = self._column_group(token.text) if label.role == "marker" else ""
                 if contains_marker(token.text, _HEADER_RESETS):
                     headers, units, after_row, garbled = [], {}, False, False
-                    group_at = {}
+                    group_at, repeats = {}, {}
                 elif group:
                     if after_row:
                         headers, units, after_row, garbled = [], {}, False, pending
-                        group_at, header_token = {}, token
+                        group_at, header_token, repeats = {}, token, {}
                     group_at.setdefault(group, len(headers))
                 elif label.role == "unknown":
                     pending = True
@@ -543,16 +550,15 @@ class _TableReader:
     def _header_use(self, headers: tuple[str, ...], group_at: tuple[tuple[str, int], ...],
                     row: RowLayout, token: CellToken | None) -> _HeaderUse | None:
         """How the header's columns stand over ``row``'s values, or None when the header
-        names columns ``row`` lacks or names the layout's in its order."""
+        names columns ``row`` lacks or names the layout's in its order as written."""
         if not headers or not set(headers) <= set(row.columns) or len(headers) < 2 or (
                 not group_at and _is_subsequence(headers, row.columns)):
             return None
         base, alternatives = _readings(headers, group_at, self.tcodes.column_groups,
                                        row.columns)
-        if not alternatives and _is_subsequence(base, row.columns):
-            return None
         use = _HeaderUse(row.columns, base, alternatives, token)
-        self._header_uses.append(use)
+        if alternatives or not _is_subsequence(base, row.columns):
+            self._header_uses.append(use)  # to settle once the rows are read
         return use
 
     def _settle_headers(self) -> None:
@@ -589,6 +595,22 @@ class _TableReader:
                            f"not the template's ({', '.join(template)}); the "
                            f"{len(use.rows)} rows under it were read in the header's order",
                            use.token, cells=refs)
+
+    def _unrepeat(self, columns: Sequence[str], taken: list[tuple[CellToken, bool]],
+                  extra: list[CellToken]) -> tuple[list[tuple[CellToken, bool]], list[CellToken]]:
+        """A row whose every cell a converter repeated across its span, as it repeated the
+        header's (``| 本年处理决定数量 | 本年处理决定数量 | …`` over ``| 48,213 | 48,213 | …``):
+        each column's one value, when the copies are the same text; else as it was."""
+        counts = {self._repeats.get(c, 1) for c in columns}
+        if len(counts) != 1 or (span := counts.pop()) < 2:
+            return taken, extra
+        values = [t for t, _ in taken] + extra
+        if len(values) != span * len(columns) or any(t.kind != "value" for t in values):
+            return taken, extra
+        groups = [values[k:k + span] for k in range(0, len(values), span)]
+        if any(len({self.raw.cell(t) for t in group}) != 1 for group in groups):
+            return taken, extra
+        return [(group[0], False) for group in groups], []
 
     def _known_value(self, address: Address) -> Number | None:
         """A cell's number as read so far; a blank or placeholder cell is 0 to the
@@ -661,6 +683,8 @@ class _TableReader:
             i += 1
             run += 1
         width = len(columns)
+        if extra and self._repeats:
+            taken, extra = self._unrepeat(columns, taken, extra)
         # A full row of values (the usual case) is read as it stands.
         full = not extra and len(taken) == width and all(t.kind != "empty" for t, _ in taken)
         filled = [] if full else [(t, is_text) for t, is_text in taken if t.kind != "empty"]
@@ -683,6 +707,8 @@ class _TableReader:
                        f"row {row.code!r}: {doubt}; which cell is whose cannot be told, so "
                        "none was read", label,
                        cells=[CellRef(self.tcodes.code, row.code, c) for c in columns])
+            for column in columns:  # there, but unread: ambiguous, not missing
+                self._blank(row.code, column, label, _AMBIGUOUS)
             return i
         self._add_cells(row.code, columns, taken, units)
         if use is not None:
@@ -1058,6 +1084,8 @@ class _TableReader:
         # stops inside the table (an excerpt), keep the cells in their order.
         dropped = (len(values) < len(slots) and all(t.kind != "empty" for t in values)
                    and values and values[-1].line < self.raw.last_line)
+        if len(values) == len(slots) + 1 and not self.raw.positional:
+            values = self._without_stray(values, slots)
         if values and len(values) != len(slots) and (not self.raw.positional or dropped):
             if len(values) < len(slots) and self._place_grid(values, slots):
                 return
@@ -1125,6 +1153,41 @@ class _TableReader:
             self._diag(Severity.WARNING, "cells-ambiguous",
                        f"table's numbers are written together ({self.raw.cell(run)!r}) and "
                        f"{why}; the cells they do not settle are left empty", run, cells=left)
+
+    def _without_stray(self, values: list[CellToken],
+                       slots: list[tuple[str, str]]) -> list[CellToken]:
+        """Table four with one value too many, alone on its line at either end (a bare page
+        number of PDF text): the values without it, when they and not the others satisfy the
+        table's identities (with a warning); else all of them."""
+        candidates = []
+        for stray, kept in ((values[-1], values[:-1]), (values[0], values[1:])):
+            alone = not any(t is not stray and t.line == stray.line for t in values)
+            if alone and stray.kind == "value" and self._grid_holds(kept, slots):
+                candidates.append((stray, kept))
+        if len(candidates) != 1:
+            return values
+        stray, kept = candidates[0]
+        self._diag(Severity.WARNING, "values-extra",
+                   f"table has {len(values)} values for its {len(slots)} cells; "
+                   f"{self.raw.cell(stray)!r}, alone on its line, is not one of them (a page "
+                   "number?): the others satisfy the table's identities", stray)
+        return kept
+
+    def _grid_holds(self, values: list[CellToken], slots: list[tuple[str, str]]) -> bool:
+        """Whether ``values``, in the slots' order, satisfy every identity of the table."""
+        numbers = {}
+        for t, slot in zip(values, slots, strict=True):
+            parsed = _parse_value(t.text, self.kinds[slot[1]], "")
+            if parsed.value is None:
+                return False
+            numbers[slot] = parsed.value
+        checked = 0
+        for left, right in self.equations:
+            if all(a in numbers for a in (*left, *right)):
+                checked += 1
+                if abs(sum(numbers[a] for a in left) - sum(numbers[a] for a in right)) > 1e-6:
+                    return False
+        return checked > 0
 
     def _place_grid(self, values: list[CellToken], slots: list[tuple[str, str]]) -> bool:
         """Table four short of values: the flat run placed with the table's identities, as one
