@@ -39,11 +39,19 @@ def test_empty_is_not_zero():
 
 @pytest.mark.parametrize(
     "text,net",
-    [("减13/增3", -10), ("增5", 5), ("减26/增284", 258), ("增2,减2", 0), ("减 4", -4)],
+    [("减13/增3", -10), ("增5", 5), ("减26/增284", 258), ("增2,减2", 0), ("减 4", -4),
+     ("减少4", -4), ("增加3", 3), ("减少2/增加5", 3)],
 )
 def test_net_change(text, net):
     parsed = parse_value(text, kind="change")
     assert (parsed.value, parsed.status) == (net, Status.OK)
+
+
+def test_chinese_zero_and_a_footnote_mark():
+    assert parse_value("〇") == parse_value("0")
+    parsed = parse_value("860*")  # 注：*含即办件。 below the table
+    assert (parsed.value, parsed.status, parsed.note) == (860, Status.OK, "*")
+    assert parse_value("8*6").status is Status.UNPARSED
 
 
 def test_annotation_kept_as_note():

@@ -1,6 +1,7 @@
 """Cell values as reports write them, turned into numbers as docs/model.md says (statuses, units).
 
-``0``, ``-3``, ``3,194.752``, ``减13/增3`` (net change -10), ``4(其中…)`` (4, the note kept),
+``0``, ``-3``, ``3,194.752``, ``减13/增3`` (net change -10), ``减少4`` (-4), ``〇`` (0),
+``4(其中…)`` (4, the note kept), ``860*`` (860, the footnote's mark kept as the note),
 ``4.2780亿元`` (42780 万元 in a money column), ``/`` or ``无`` (a placeholder), blank (empty).
 The text given here is already normalized (full-width folded); the raw text is kept by the
 caller.
@@ -26,9 +27,9 @@ _AMOUNT = pattern("_AMOUNT")
 _UNIT = pattern("_UNIT")
 _NUMBER = re.compile(
     rf"(?P<amount>{_AMOUNT})\s*(?P<unit>{_UNIT})?\s*"
-    r"(?:\((?P<note>[^)]*)\)?)?"
+    rf"(?:\((?P<note>[^)]*)\)?)?(?P<mark>{pattern('_MARK')})?"
 )
-_NET_PART = re.compile(rf"(?P<sign>减|增)\s*(?P<amount>{_AMOUNT})")
+_NET_PART = re.compile(rf"(?P<sign>减少|增加|减|增)\s*(?P<amount>{_AMOUNT})")
 _NET_CHANGE = re.compile(pattern("_NET_CHANGE"))
 _HEADER_UNIT = re.compile(r"单位\s*[:：]?\s*(亿元|万元|元|件)")
 
@@ -72,7 +73,7 @@ def parse_value(text: str, *, kind: str = "count", unit_hint: str = "") -> Parse
             amount = _decimal(part["amount"])
             if amount is None:
                 return ParsedValue(None, "", Status.UNPARSED)
-            total += amount if part["sign"] == "增" else -amount
+            total += amount if part["sign"][0] == "增" else -amount
         return ParsedValue(to_number(total), "", Status.OK)
 
     m = _NUMBER.fullmatch(s)
@@ -81,7 +82,8 @@ def parse_value(text: str, *, kind: str = "count", unit_hint: str = "") -> Parse
     amount = _decimal(m["amount"])
     if amount is None:
         return ParsedValue(None, "", Status.UNPARSED)
-    note = (m["note"] or "").strip()
+    # A footnote's mark (860*) is kept as the note: the footnote is in the text below.
+    note = (m["note"] or "").strip() or (m["mark"] or "")
     cell_unit = m["unit"] or ""
 
     if kind == "money":
@@ -101,7 +103,7 @@ MAGNITUDE = 18
 
 
 def _decimal(text: str) -> Decimal | None:
-    cleaned = text.replace(",", "")
+    cleaned = text.replace(",", "").replace("〇", "0")
     try:
         d = Decimal(cleaned)
     except InvalidOperation:
