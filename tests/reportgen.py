@@ -839,8 +839,15 @@ def render_paragraph_spaced(report: Generated, rng: random.Random) -> str:
     return _paragraph(report, rng, lambda cells: " ".join(c.text for c in cells if c.text), " ")
 
 
+def render_parts_spaced(report: Generated, rng: random.Random) -> str:
+    """A crawler's dump cut at every numbered part: a line per part, its table inline with the
+    cells apart by spaces."""
+    return _paragraph(report, rng, lambda cells: " ".join(c.text for c in cells if c.text), " ",
+                      parts=True)
+
+
 def _paragraph(report: Generated, rng: random.Random, row: Callable[[list[GridCell]], str],
-               between_rows: str) -> str:
+               between_rows: str, parts: bool = False) -> str:
     published = (f"{report.year + 1}-03-{rng.randint(10, 31)} "
                  f"{rng.randint(8, 18)}:{rng.randint(10, 59)}")
     url = f"https://www.example.gov.cn/zwgk/nb/{report.year + 1}/t{rng.randint(10**6, 10**7)}.htm"
@@ -856,8 +863,12 @@ def _paragraph(report: Generated, rng: random.Random, row: Callable[[list[GridCe
         else:
             body.append(block.text)
     joined = ""
-    for piece in body:
-        joined += (" " if joined and rng.random() < 0.4 else "") + piece
+    for block, piece in zip(report.blocks[1:], body, strict=True):
+        if parts and block.kind == "heading" and joined:
+            joined += "\n"
+        elif joined and rng.random() < 0.4:
+            joined += " "
+        joined += piece
     return "\n".join(head) + "\n" + joined + "\n"
 
 
@@ -897,6 +908,8 @@ SHAPES: dict[str, Shape] = {s.name: s for s in (
           units=True),
     Shape("paragraph-spaced", render_paragraph_spaced,
           "crawler dump: one paragraph, a table's cells apart by spaces"),
+    Shape("parts-spaced", render_parts_spaced,
+          "crawler dump: a line per numbered part, a table's cells apart by spaces"),
 )}
 
 

@@ -2,13 +2,15 @@
 
 Each input in tests/fixtures/blind was written, with its numbers, by someone outside the code
 (tests/golden/blind/<name>.truth.json: ``[table, row, column, value]``, value null where the
-source leaves a cell blank), in a flattening the other fixtures do not have: columns printed in
-another order than the template's (r10a: 总计 first; r10c, r11: 社会公益组织 before 科研机构, and
-r11's 现行有效件数 first) or without one (r10b: no 其他), a crawler's one-paragraph dump with its
-cells apart by spaces (r04), Markdown whose converter repeated a spanned cell's text in every
-column it spans, header and values alike (r06), PDF text with bare page numbers, one right
-after table four's fifteen numbers (r13: the cells of r02's author), values written as
-``减少4``, ``〇``, ``860*`` (a footnote's mark), ``4.2780亿元`` (r09).
+source leaves a cell blank), in a flattening the other fixtures do not have:
+
+* columns printed in another order than the template's (r10a: 总计 first; r10c, r11:
+  社会公益组织 before 科研机构, and r11's 现行有效件数 first) or without one (r10b: no 其他);
+* a crawler's one-paragraph dump with its cells apart by spaces (r04; r04d: a line per part);
+* Markdown whose converter repeated a spanned cell's text in every column it spans (r06);
+* PDF text with bare page numbers, one right after table four's numbers (r13: r02's cells);
+* values written as ``减少4``, ``〇``, ``860*`` (a footnote's mark), ``4.2780亿元`` (r09).
+
 Every cell must come back as meant; the JSON and CSV are golden too.
 """
 

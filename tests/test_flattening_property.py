@@ -90,6 +90,7 @@ SHAPES: dict[str, Expect] = {
     # The same dump with a table's cells apart by spaces: a space ends a number, so every
     # row is cut as written.
     "paragraph-spaced": Expect(BOTH, BOTH),
+    "parts-spaced": Expect(BOTH, BOTH),
 }
 assert set(SHAPES) == set(reportgen.SHAPES), "every generated shape has a row in SHAPES"
 
@@ -99,7 +100,8 @@ SEEDS = range(int(os.environ.get("GONGKAI_FUZZ_SEEDS", "60" if LONG else "3")))
 #: Shapes read back from more reports by default: the share of cells settled by the identities
 #: is measured over a few hundred reports (issue 15).
 SHAPE_SEEDS = {} if LONG or "GONGKAI_FUZZ_SEEDS" in os.environ else {
-    "together": range(40), "paragraph": range(40), "paragraph-spaced": range(20)}
+    "together": range(40), "paragraph": range(40), "paragraph-spaced": range(20),
+    "parts-spaced": range(20)}
 
 
 @dataclass

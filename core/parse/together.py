@@ -193,6 +193,12 @@ def _plan_line(line: str, knows: _Labels, section: Callable[[str], str],
     if not runs:
         return None, 0
     attached = sum(1 for _, label_end, start, _ in runs if label_end == start)
+    # A line that is a numbered part, its table inline (a dump cut at every part): as a
+    # paragraph, though a short one. (A row label numbered like a part, 一、本年新收…, names
+    # no part.)
+    if not paragraph and _HEADING_START.match(core):
+        cuts = _headings(core, section)
+        paragraph = bool(cuts) and cuts[0][0] == 0
     if paragraph and _HEADING_START.search(line):
         # A paragraph's rows may keep a space between label and numbers (a page's text with
         # its cells joined by spaces): a row all the same.
