@@ -296,6 +296,14 @@ def test_convert_many_yields_a_report_or_an_error_per_input_in_order(corpus, tmp
     assert all(r.output is None for r in results)  # nothing written without an outdir
 
 
+def test_a_failed_input_names_no_output(corpus, tmp_path):
+    (corpus / "broken.txt").write_bytes(b"")
+    results = {Path(r.path).name: r for r in convert_many([corpus], jobs=1,
+                                                           outdir=tmp_path / "out", to="csv")}
+    assert results["broken.txt"].status == "failed" and results["broken.txt"].output is None
+    assert os.path.isfile(results["a.txt"].output)
+
+
 def test_worker_processes_give_the_same_results_in_the_same_order(corpus, tmp_path):
     one = list(convert_many([corpus], jobs=1, dataset="csv"))
     two = list(convert_many([corpus], jobs=2, dataset="csv"))

@@ -82,7 +82,8 @@ class Result:
     report: Report | None = None
     #: Why the input failed (or was skipped, when it is not a regular file).
     error: GongkaiError | None = None
-    #: The output file written (or kept, when skipped), if there is an output directory.
+    #: The output file written (or kept, when skipped), if there is an output directory;
+    #: None for a failed input (nothing was written for it).
     output: str | None = None
     #: Diagnostics of severity warning or error the conversion found (0 when skipped).
     findings: int = 0
@@ -687,7 +688,8 @@ def run(inputs: Sequence[Input], outputs: Sequence[str | None], options: BatchOp
                 manifest.record(output, entry)
             yield Result(
                 index=index, path=tasks[index][1], status=status, report=report,
-                error=_unpack_error(error) if error else None, output=output,
+                error=_unpack_error(error) if error else None,
+                output=None if status == FAILED else output,  # nothing written for it
                 findings=findings, data=data, stamp=entry.stamp if entry else "", codes=codes,
             )
         finished = True
