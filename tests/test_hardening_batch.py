@@ -156,3 +156,23 @@ def test_a_wrong_timeout_is_a_usage_error(value, capsys):
         main(["convert", str(SEED), "--timeout", value])
     assert info.value.code == 2
     assert "--timeout" in capsys.readouterr().err
+
+
+def test_check_stops_a_hung_input_and_refuses_a_large_one(hostile, tmp_path, capsys,
+                                                          monkeypatch):
+    """`gongkai check` has the same limits as convert: --timeout and --max-bytes, for files
+    and for standard input."""
+    import time
+
+    from gongkai.cli.commands import check
+
+    path = tmp_path / "r.sleep"
+    shutil.copyfile(SEED, path)
+    assert main(["check", str(path), "-p", PLUGIN, "--timeout", "1"]) == 2
+    assert "stopped after 1 s: plugin 'hostile_plugin' was still running" in (
+        capsys.readouterr().err)
+    assert main(["check", str(SEED), "--max-bytes", "1K"]) == 2
+    assert "more than the limit of 1024 bytes" in capsys.readouterr().err
+    monkeypatch.setattr(check, "convert_stdin", lambda **options: time.sleep(10**6))
+    assert main(["check", "-", "--timeout", "1"]) == 2
+    assert "<stdin>: " in capsys.readouterr().err

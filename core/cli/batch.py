@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
+from gongkai.cli.commands.common import seconds
 from gongkai.engine.guard import DEFAULT_TIMEOUT
 from gongkai.errors import UsageError
 from gongkai.naming import RealPaths, is_pattern, reader_extensions
@@ -54,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "license of the configuration)")
     group.add_argument("-j", "--jobs", type=_positive, metavar="N",
                        help="worker processes (default: the number of cores)")
-    group.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    group.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                        help="stop an input that takes longer than this, naming the plugin "
                             f"that was running; 0: no limit (default: {DEFAULT_TIMEOUT:g})")
     group.add_argument("--force", action="store_true",
@@ -71,16 +72,6 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 <= value < 10**7:  # (nan fails both)
-        raise argparse.ArgumentTypeError("must be 0 (no limit) or a positive number of seconds")
     return value
 
 

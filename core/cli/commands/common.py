@@ -128,3 +128,31 @@ def log_level(args: argparse.Namespace) -> int:
         return getattr(logging, name.upper())
     verbose = getattr(args, "verbose", 0) + getattr(args, "sub_verbose", 0)
     return {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+
+
+_SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def byte_count(text: str) -> int:
+    """A ``--max-bytes`` value: a number of bytes, or with a K, M or G suffix (1024-based)."""
+    number = text.strip().upper()
+    unit = number[-1:] if number[-1:] in ("K", "M", "G") else ""
+    try:
+        value = int(number[: len(number) - len(unit)]) * _SIZE_UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a size: {text!r} (a number of bytes, or with K, M or G)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 byte")
+    return value
+
+
+def seconds(text: str) -> float:
+    """A ``--timeout`` value: seconds, 0 for no limit."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value < 10**7:  # (nan fails both)
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or a positive number of seconds")
+    return value

@@ -8,7 +8,12 @@ import sys
 from gongkai.cli.batch import add_arguments as add_batch_arguments
 from gongkai.cli.batch import is_batch, run_batch
 from gongkai.cli.commands.check import refuse
-from gongkai.cli.commands.common import add_plugin_options, engine_for, parse_options
+from gongkai.cli.commands.common import (
+    add_plugin_options,
+    byte_count,
+    engine_for,
+    parse_options,
+)
 from gongkai.config import load_config
 from gongkai.engine.guard import time_limited
 from gongkai.errors import ConfigError, UsageError
@@ -68,23 +73,6 @@ def add_parser(sub) -> None:
     add_batch_arguments(p)
     add_plugin_options(p)
     p.set_defaults(run=run)
-
-
-_SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
-
-
-def byte_count(text: str) -> int:
-    """A ``--max-bytes`` value: a number of bytes, or with a K, M or G suffix (1024-based)."""
-    number = text.strip().upper()
-    unit = number[-1:] if number[-1:] in ("K", "M", "G") else ""
-    try:
-        value = int(number[: len(number) - len(unit)]) * _SIZE_UNITS[unit]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not a size: {text!r} (a number of bytes, or with K, M or G)") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1 byte")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
