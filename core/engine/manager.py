@@ -157,6 +157,28 @@ def _dist_name_version(dist: metadata.Distribution) -> tuple[str, str]:
     return meta["Name"] or "", meta["Version"] or ""
 
 
+def _wrong_arguments(plugin: object) -> str:
+    """What pluggy refused in a hook implementation, in one line: ``gongkai_add_writers``
+    takes ``register``, not ``reg``. Empty when that is not what is wrong."""
+    import inspect
+
+    specs = {name: getattr(hookspecs, name) for name in hookspecs.hook_names()}
+    for attr, spec in specs.items():
+        impl = getattr(plugin, attr, None)
+        if not callable(impl):
+            continue
+        try:
+            have = list(inspect.signature(impl).parameters)
+        except (TypeError, ValueError):
+            continue
+        want = list(inspect.signature(spec).parameters)
+        extra = [a for a in have if a not in want]
+        if extra:
+            return (f"{attr}({', '.join(have)}): the hook's arguments are "
+                    f"({', '.join(want)}); {', '.join(map(repr, extra))} is none of them")
+    return ""
+
+
 def _is_builtin(ep: metadata.EntryPoint) -> bool:
     return _dist_of(ep)[0] == BUILTIN_DISTRIBUTION
 
@@ -291,7 +313,9 @@ class Engine:
         except (pluggy.PluginValidationError, ValueError, PluginError) as exc:
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
-            self._skip(name, exc.message if isinstance(exc, PluginError) else str(exc))
+            reason = exc.message if isinstance(exc, PluginError) else (
+                _wrong_arguments(plugin) or " ".join(str(exc).split()))
+            self._skip(name, reason)
             return
         self.info[name] = PluginInfo(name, module, dist, version, hooks, source, builtin)
 
