@@ -26,6 +26,9 @@ from gongkai.plugin import (
 
 TABLE_CODES = ("table-missing", "layout-missing")
 CELL_CODES = ("cell-empty", "cell-unparsed", "cells-missing", "row-missing")
+#: What the interpreter says of a table it had to read where the text was unclear.
+READING_CODES = ("label-fuzzy", "columns-reordered", "header-unsettled", "cells-ambiguous",
+                 "values-extra", "value-stray", "row-unknown", "row-duplicate")
 NO_NUMBER = (Status.EMPTY, Status.UNPARSED, Status.MISSING)
 
 
@@ -79,6 +82,12 @@ def _stated_tables(report: Report) -> set[str]:
     return named
 
 
+def stated_by_the_interpreter(report: Report) -> Iterator[Diagnostic]:
+    """Nothing of its own: what a table's reading leaves unclear only the interpreter, which
+    read the text, can say (READING_CODES); the rule is what grades it."""
+    return iter(())
+
+
 def tables_missing(report: Report) -> Iterator[Diagnostic]:
     present = {t.code for t in report.tables}
     stated = _stated_tables(report)
@@ -115,6 +124,12 @@ RULES = (
     Rule(id="tables.missing", severity=Severity.WARNING,
          description="each of the three statistical tables is in the report",
          check=tables_missing, covers=("table-missing",)),
+    Rule(id="tables.reading", severity=Severity.WARNING,
+         description="how a table was read where its text was unclear: a label read as the "
+                     "one it nearly spells, columns in a header's own order, cells nobody can "
+                     "tell apart, numbers left out (the interpreter states these; this rule "
+                     "grades them)",
+         check=stated_by_the_interpreter, covers=READING_CODES),
     Rule(id="cells.missing", severity=Severity.WARNING,
          description="every cell of a table's template has a number (empty, missing and "
                      "unparsed cells are reported, unless an identity restores them)",

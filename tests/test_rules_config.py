@@ -78,6 +78,24 @@ def test_tables_missing_grades_the_interpreters_table_missing():
     assert convert(text, off).diagnostics == ()
 
 
+def test_tables_reading_grades_what_the_interpreter_says_of_unclear_text():
+    """label-fuzzy, columns-reordered and the others are graded (or silenced) as one rule."""
+    from conftest import FIXTURES
+
+    text = (FIXTURES / "blind" / "r11-deqing-finance-2022.txt").read_text("utf-8")
+    said = {d.code: d.severity for d in convert(text).diagnostics}
+    assert said["columns-reordered"] == Severity.WARNING
+    graded = convert(text, Config(data={"rules": {"tables.reading": "error"}})).diagnostics
+    assert {d.severity for d in graded if d.code == "columns-reordered"} == {Severity.ERROR}
+    quiet = convert(text, Config(data={"rules": {"tables.reading": "off"}})).diagnostics
+    assert not [d for d in quiet if d.code == "columns-reordered"]
+    # line 90 misspells 2.其他法律行政法规禁止公开
+    fuzzy = (FIXTURES / "samples" / "hongze-2023.pdf.txt").read_text("utf-8")
+    assert "label-fuzzy" in {d.code for d in convert(fuzzy).diagnostics}
+    off = Config(data={"rules": {"tables.reading": "off"}})
+    assert "label-fuzzy" not in {d.code for d in convert(fuzzy, off).diagnostics}
+
+
 def test_a_bad_setting_is_a_config_error(capsys, tmp_path, broken):
     config = tmp_path / "gongkai.toml"
     config.write_text('[rules]\n"requests.row-sum" = "fatal"\n', encoding="utf-8")
