@@ -256,6 +256,14 @@ def test_log_level_debug_after_the_command(tmp_path):
     assert "gongkai: debug: " in done.stderr.decode()
 
 
+def test_log_level_error_hides_the_warnings():
+    """A skipped plugin is a warning like any other: --log-level error hides it."""
+    shown = gongkai_cli("-p", "gk_no_such_module", "formats")
+    assert shown.returncode == 0 and b"skipped" in shown.stderr
+    hidden = gongkai_cli("--log-level", "error", "-p", "gk_no_such_module", "formats")
+    assert hidden.returncode == 0 and hidden.stderr == b""
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--from", "htm"], "--from: unknown reader 'htm' (did you mean 'html'?)"),
     (["--to", "csv", "-O", "wdie=true"], "-O: format 'csv' has no option 'wdie' (did you mean "

@@ -90,7 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    print(f"gongkai: warning: {message}", file=sys.stderr)
+    # A warning is a log message of its level: --log-level error hides it.
+    if logging.getLogger("gongkai").isEnabledFor(logging.WARNING):
+        print(f"gongkai: warning: {message}", file=sys.stderr)
 
 
 class _Stderr(logging.StreamHandler):
