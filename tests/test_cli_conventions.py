@@ -170,6 +170,15 @@ def test_several_inputs_into_a_format_that_does_not_stack_is_an_error(two, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # no surprise directory
 
 
+def test_a_stacked_csv_with_writer_options_says_why_not(two, tmp_path, capsys):
+    """Several reports into one .csv are the dataset, which takes no -O wide=: said so, not
+    that .csv does not stack."""
+    assert main(["convert", str(two), "-o", str(tmp_path / "all.csv"), "-O", "wide=true"]) == 2
+    err = capsys.readouterr().err
+    assert "are the tidy dataset, which takes no -O wide=" in err and "all/" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
 def test_a_directory_output_still_gets_a_file_per_report(two, tmp_path):
     out = tmp_path / "out"
     assert main(["convert", str(two), "-o", f"{out}/", "--to", "csv", "-q"]) == 0

@@ -128,7 +128,13 @@ def stacked(engine: Engine, target: Target, output: str, writer_options: Mapping
     """The target of several reports written to one file ``output``, or a UsageError."""
     if target.dataset:
         return target
-    if target.to == "csv" and not writer_options:
+    if target.to == "csv":
+        if writer_options:
+            keys = ", ".join(f"{k}=" for k in sorted(writer_options))
+            raise UsageError(
+                f"-o {output}: several reports in one .csv file are the tidy dataset, which "
+                f"takes no -O {keys}; give a directory (-o {os.path.splitext(output)[0]}/) "
+                "for a file per report with these options")
         return attrs.evolve(target, dataset="csv")
     fmt = writer_options.get("format")
     if (target.to, fmt) in STACKING:
