@@ -82,6 +82,30 @@ def test_text_where_a_number_belongs_is_never_overwritten():
     assert not findings(r, "cells.inferred")
 
 
+def test_an_ocr_misread_number_is_restored_when_the_identities_give_it():
+    """`I2` / `Z` (OCR's letters for 12, 2): read as the number the identities give, status
+    inferred, raw kept; a reading they contradict stays unparsed."""
+    r = convert(edit("002", l99=("2 |", "Z |")))
+    cell = r.cell("requests", "new", "natural_person")
+    assert (cell.value, cell.status, cell.raw) == (2, Status.INFERRED, "Z")
+    (d,) = findings(r, "cells.inferred")
+    assert "is 'Z' in the source, a number with letters OCR takes for digits" in d.message
+    wrong = convert(edit("002", l99=("2 |", "I |")))  # 1, where the identities say 2
+    cell = wrong.cell("requests", "new", "natural_person")
+    assert (cell.value, cell.status) == (None, Status.UNPARSED)
+    assert not findings(wrong, "cells.inferred")
+
+
+@pytest.mark.parametrize(("raw", "number"), [
+    ("I634", 1634), ("lO", 10), ("1O1", 101), ("7O", 70), ("1,2O4", 1204),
+    ("1634", None), ("见附件", None), ("O.5", None), ("", None), ("IIIIIIIIIIIII", None),
+])
+def test_ocr_number(raw, number):
+    from gongkai.validate.validator import ocr_number
+
+    assert ocr_number(raw) == number
+
+
 def _blank(report, *refs):
     """The report with these cells empty, as a source that left them blank."""
     tables = tuple(attrs.evolve(t, cells=tuple(

@@ -53,8 +53,24 @@ if TYPE_CHECKING:  # annotations only: the engine's variants import this package
 INFERRED = "cells.inferred"
 
 #: Cells whose value the source lacks and an identity may restore: the source wrote nothing.
-#: Text that is not a number (``unparsed``) is never overwritten.
+#: Text that is not a number (``unparsed``) is never overwritten — unless it is a number with
+#: the letters OCR takes for digits (``I634``, ``lO``) and the identity gives exactly that
+#: number (``ocr_number``).
 RESTORABLE = (Status.EMPTY, Status.MISSING, Status.AMBIGUOUS)
+
+#: Letters OCR reads for digits, and the digits.
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1",
+                             "i": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8"})
+
+
+def ocr_number(raw: str) -> int | None:
+    """The whole number an unparsed cell's text is once OCR's look-alike letters are read as
+    digits (``I634`` -> 1634, ``lO`` -> 10); None when it is not one, or has no such letter."""
+    text = raw.strip().replace(",", "")
+    digits = text.translate(_OCR_DIGITS)
+    if digits == text or not digits.isascii() or not digits.isdigit() or len(digits) > 12:
+        return None
+    return int(digits)
 
 #: Plugin name given to findings of the validate stage itself (inference, failing rules).
 STAGE = "gongkai"
@@ -283,7 +299,8 @@ def _restorable(report: Report) -> bool:
     else:
         cells = chain.from_iterable(t.cells for t in report.tables
                                     if _has_none(tables[t.code][1]))
-    return any(c.value is None and c.status in RESTORABLE for c in cells)
+    return any(c.value is None and (c.status in RESTORABLE or (
+        c.status is Status.UNPARSED and ocr_number(c.raw) is not None)) for c in cells)
 
 
 def rule_settings(rules: Sequence, config: Config,
@@ -355,14 +372,19 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
             if len(unknown) != 1:
                 continue
             (a,) = unknown
-            if by_address[a].status not in RESTORABLE or a in rejected:
+            if a in rejected or not (by_address[a].status in RESTORABLE or (
+                    by_address[a].status is Status.UNPARSED
+                    and ocr_number(by_address[a].raw) is not None)):
                 continue
             candidates[a].append((rule, eq, _solve(left, right, a, known)))
         accepted = {}
         for a, found in candidates.items():
             value = found[0][2]
+            read = by_address[a]
             if (all(same_number(v, value) for _, _, v in found) and value >= 0
-                    and same_number(value, round(value))):
+                    and same_number(value, round(value))
+                    and (read.status is not Status.UNPARSED
+                         or same_number(value, ocr_number(read.raw)))):
                 accepted[a] = round(value)
             else:
                 rejected.add(a)
@@ -415,7 +437,9 @@ def _inferred_finding(cells: Mapping[CellRef, Cell], cell: Cell,
                       severity: Severity) -> Diagnostic:
     rule, eq, _ = found[0]
     value = known[cell.ref]
-    was = "is empty in the source" if cell.status is Status.EMPTY else "is missing from the source"
+    was = ("is empty in the source" if cell.status is Status.EMPTY else
+           f"is {cell.raw!r} in the source, a number with letters OCR takes for digits"
+           if cell.status is Status.UNPARSED else "is missing from the source")
     message = (f"{cell.ref} {was}; restored as {format_value(value)} (status inferred) by {rule} "
                f"({eq.where}: {eq.text()}): {_label(cell.ref, eq.refs)} = "
                f"{_solution_text(eq, cell.ref, known)}")
