@@ -63,5 +63,6 @@ def test_a_reordered_header_is_said(path) -> None:
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 @pytest.mark.parametrize("path", BLIND, ids=_stem)
 def test_blind_output_matches_golden(path, fmt, assert_golden) -> None:
-    report = gongkai.convert_file(path)
+    # By its name only: the golden must not hold where the checkout is.
+    report = gongkai.convert_bytes(path.read_bytes(), filename=path.name)
     assert_golden(gongkai.dumps(report, fmt), GOLDEN / "blind" / f"{_stem(path)}.{fmt}")
