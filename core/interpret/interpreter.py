@@ -18,6 +18,7 @@ flattening put on each line:
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
@@ -500,6 +501,15 @@ class _TableReader:
                     pending = True
                     continue
             if row is not None:
+                if garbled and not after_row and header_token is not None:
+                    # Header words broken over lines (PDF text: 法 律 服 / 务机构): the
+                    # header's text joined and cut into the labels it holds, if it is all
+                    # labels.
+                    start = next(k for k in range(i, -1, -1) if tokens[k] is header_token)
+                    rejoined = self._rejoin_header(tokens[start:i])
+                    if rejoined is not None:
+                        headers, group_at = rejoined
+                        garbled = False
                 if not after_row or (use is not None and use.columns != row.columns):
                     use = self._header_use(tuple(headers), tuple(group_at.items()), row,
                                            header_token)
@@ -531,7 +541,39 @@ class _TableReader:
                 elif label.role == "unknown":
                     pending = True
                     garbled = garbled or not after_row
+                elif after_row:
+                    # A marker (申请人情况) begins the header: text before it that names
+                    # nothing (the 勾稽 note broken over lines) is not the header's.
+                    pending = False
                 i += 1
+
+    def _rejoin_header(self, tokens: list[CellToken]
+                       ) -> tuple[list[str], dict[str, int]] | None:
+        """The columns (and group headings) of header cells whose words a flattening broke
+        apart, read from their text joined: each piece the longest label that starts there,
+        None unless every character is some column's label or a group's heading."""
+        text = "".join(label_key(t.text) for t in tokens if t.kind == "label")
+        if not text or len(text) > 240:
+            return None
+        match, groups = self.vocab.columns.match, dict(self._group_keys)
+        headers: list[str] = []
+        group_at: dict[str, int] = {}
+        k = 0
+        while k < len(text):
+            for j in range(min(len(text), k + 16), k, -1):
+                piece = text[k:j]
+                if piece in groups:
+                    group_at.setdefault(groups[piece], len(headers))
+                    break
+                code = match(piece)
+                if code is not None:
+                    if code not in headers:
+                        headers.append(code)
+                    break
+            else:
+                return None
+            k = j
+        return (headers, group_at) if len(headers) > 1 else None
 
     def _column_group(self, text: str) -> str:
         """The column group whose heading ``text`` is (法人或其他组织), else ""."""
@@ -1062,6 +1104,16 @@ class _TableReader:
 
     def read_grid(self, tokens: list[CellToken]) -> None:
         slots = [(r.code, c) for r in self.layout.rows for c in r.columns]
+        doubt = self._grid_order_doubt(tokens)
+        if doubt:
+            first = next((t for t in tokens if t.kind == "value"), tokens[0])
+            for r, c in slots:
+                self._blank(r, c, first, _AMBIGUOUS)
+            self._diag(Severity.WARNING, "header-unsettled",
+                       f"{doubt}, not the template's: read by position its numbers would stand "
+                       "in other cells than the header says, so none was read", first,
+                       cells=[CellRef(self.tcodes.code, r, c) for r, c in slots])
+            return
         runs = [t for t in tokens if t.line in self.raw.together and t.kind != "empty"
                 and RUN_CELL.fullmatch(t.text)]
         if len(runs) == 1 and not any(t.kind == "value" and t is not runs[0] for t in tokens):
@@ -1153,6 +1205,41 @@ class _TableReader:
             self._diag(Severity.WARNING, "cells-ambiguous",
                        f"table's numbers are written together ({self.raw.cell(run)!r}) and "
                        f"{why}; the cells they do not settle are left empty", run, cells=left)
+
+    def _grid_order_doubt(self, tokens: list[CellToken]) -> str:
+        """Table four's header or row labels in another order than the template's (行政诉讼
+        before 行政复议, 结果纠正 before 结果维持), which its positional reading cannot follow:
+        what is out of order, or "" when nothing is."""
+        first = next((k for k, t in enumerate(tokens) if t.kind == "value"), len(tokens))
+        resolve = self.vocab.resolve
+        rows = [r.code for r in self.layout.rows]
+        columns = list(self.layout.rows[0].columns) if self.layout.rows else []
+        seen_rows: list[str] = []
+        for t in tokens:
+            if t.kind != "label":
+                continue
+            # (行政诉讼（复议后起诉）: the row is named in the parentheses)
+            for text in (t.text, *_IN_PARENS.findall(label_key(t.text))):
+                label = resolve(text)
+                if label.role == "row" and label.code in rows:
+                    if label.code not in seen_rows:
+                        seen_rows.append(label.code)
+                    break
+        if not _is_subsequence(seen_rows, rows):
+            return f"its rows are written in the order {', '.join(seen_rows)}"
+        run: list[str] = []
+        for t in tokens[:first]:
+            if t.kind != "label":
+                continue
+            label = resolve(t.text)
+            if label.role != "column" or label.code not in columns:
+                continue
+            if label.code in run:  # the next group's columns begin
+                run = []
+            run.append(label.code)
+            if not _is_subsequence(run, columns):
+                return f"its header puts the columns in the order {', '.join(run)}"
+        return ""
 
     def _without_stray(self, values: list[CellToken],
                        slots: list[tuple[str, str]]) -> list[CellToken]:
@@ -1345,6 +1432,9 @@ class _HeaderUse:
     #: Whether a row under it was read short or placed (its values are not simply in order).
     partial: bool = False
 
+
+#: What a label holds in parentheses (after label_key's folding of full-width ones).
+_IN_PARENS = re.compile(r"\(([^()]+)\)")
 
 #: Table code -> marker text -> the column group it heads ("" for none).
 _GROUP_OF: dict[str, dict[str, str]] = {}
