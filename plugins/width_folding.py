@@ -19,7 +19,10 @@ from gongkai.plugin import (
 #: (a trailing U+2028 broke a whole table row): page and line breaks inside a line, as web
 #: pages and PDF extraction leave them. Each becomes a space; lines and "|" are untouched.
 _BLANKS = str.maketrans(dict.fromkeys("\x0b\x0c\x85\u1680\u2028\u2029", " "))
-_ANY_BLANK = re.compile("[\x0b\x0c\x85\u1680\u2028\u2029]")
+#: And the minus signs NFKC leaves alone (U+2212 MINUS SIGN, typeset reports' −7) become the
+#: ASCII one the grammar's numbers take.
+_BLANKS.update(str.maketrans("\u2212\u2796", "--"))
+_ANY_BLANK = re.compile("[\x0b\x0c\x85\u1680\u2028\u2029\u2212\u2796]")
 
 
 def fold(text: str, context: NormalizeContext) -> str:

@@ -47,6 +47,24 @@ def test_net_change(text, net):
     assert (parsed.value, parsed.status) == (net, Status.OK)
 
 
+def test_a_signed_number_in_parentheses():
+    assert parse_value("(-3)", kind="change").value == -3
+    assert parse_value("( +4 )", kind="change").value == 4
+    assert parse_value("(3)").status is Status.UNPARSED  # no sign: not taken for a number
+
+
+def test_the_typographic_minus_is_folded():
+    import gongkai
+
+    text = gongkai.convert_text("""二、主动公开政府信息情况
+第二十条第(五)项 | | | |
+信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |
+行政许可 | 12 | −7 | 30 |
+""")
+    cell = text.cell("proactive", "licensing", "change")
+    assert (cell.value, cell.raw) == (-7, "−7")
+
+
 def test_chinese_zero_and_a_footnote_mark():
     assert parse_value("〇") == parse_value("0")
     parsed = parse_value("860*")  # 注：*含即办件。 below the table
