@@ -125,10 +125,20 @@ def run_measured(command: list[str], env: dict[str, str] | None = None
     return elapsed, process.returncode, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
+def bench_env() -> dict[str, str]:
+    """The environment of a measured gongkai process: bytecode cached, as an installed Python
+    runs (some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every start compile gongkai
+    from source), and only the built-in plugins unless GONGKAI_PLUGINS says otherwise (a
+    plugin installed beside them, the hubei example say, would be measured too)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.setdefault("GONGKAI_PLUGINS", "")
+    return env
+
+
 def convert_corpus(corpus: Path, dataset: Path, jobs: int) -> dict:
     command = [*gongkai_command(), "convert", str(corpus), "--dataset", str(dataset), "-q",
                "-j", str(jobs)]
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = bench_env()
     elapsed, status, peak, cpu = run_measured(command, env)
     with open(dataset, encoding="utf-8") as f:
         rows = sum(1 for _ in f) - 1
@@ -142,7 +152,7 @@ def cold_start(report: Path, runs: int = 7) -> tuple[float, float]:
     sandboxes set, would make every start compile gongkai from source), after one warm-up
     run that also caches the grammar's parse tables.
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = bench_env()
     command = [*gongkai_command(), "convert", str(report), "--to", "csv"]
     run_measured(command, env)
     runs_measured = [run_measured(command, env) for _ in range(runs)]

@@ -47,7 +47,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from batch_bench import ROOT, SEEDS, cold_start, gongkai_command, make_corpus, run_measured, vary
+from batch_bench import (
+    ROOT,
+    SEEDS,
+    bench_env,
+    cold_start,
+    gongkai_command,
+    make_corpus,
+    run_measured,
+    vary,
+)
 
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"
 #: The fixtures of each input shape (the pipe shape is batch_bench's seed mix).
@@ -144,7 +153,7 @@ def convert(corpus: Path, work: Path, arguments: list[str], jobs: int) -> dict:
     data.unlink(missing_ok=True)
     args = [str(out) if a == "OUT" else str(data) if a == "DATA" else a for a in arguments]
     command = [*gongkai_command(), "convert", str(corpus), *args, "-q", "-j", str(jobs)]
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = bench_env()
     seconds, status, peak, cpu = run_measured(command, env)
     return {"seconds": seconds, "status": status, "peak_mb": peak / 2**20, "cpu": cpu}
 
@@ -159,7 +168,7 @@ def best(corpus: Path, work: Path, arguments: list[str], jobs: int, rounds: int)
 
 
 def version_start(runs: int = 7) -> float:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = bench_env()
     command = [*gongkai_command(), "--version"]
     run_measured(command, env)
     return statistics.median(run_measured(command, env)[0] for _ in range(runs))
@@ -192,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict = {"jobs": args.jobs, "load_average": [round(os.getloadavg()[0], 2)]}
     say = (lambda *a: None) if args.json else print
     try:
-        say(f"load average {figures['load_average'][0]} (1 min) before; {args.jobs} workers")
+        plugins = os.environ.get("GONGKAI_PLUGINS")
+        say(f"load average {figures['load_average'][0]} (1 min) before; {args.jobs} workers; "
+            + ("built-in plugins only" if not plugins else f"plugins: built-in and {plugins}"))
         if not args.no_matrix:
             say(f"\n{'shape':9s} {'floor/s':>9s} " + " ".join(f"{o:>9s}" for o, _ in OUTPUTS)
                 + "   (reports/s)")
