@@ -7,7 +7,6 @@ so it can be mapped over a corpus by any scheduler (see docs/python.md).
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import logging
 import os
@@ -33,7 +32,7 @@ from gongkai.normalize.normalizers import normalize
 from gongkai.parse.document import parse
 from gongkai.parse.tabulate import tabulate
 from gongkai.parse.together import detach
-from gongkai.read.decode import looks_binary
+from gongkai.read.decode import looks_binary, transcode, wide_encoding
 from gongkai.read.formats import unreadable
 from gongkai.suggest import did_you_mean
 from gongkai.validate.validator import validate
@@ -105,7 +104,7 @@ def read(data: bytes, *, engine: Engine, filename: str = "", reader: str | None 
     """Read an input's bytes into pipe text; returns the Source and the reader's name."""
     if not data.strip():
         raise NotAReportError("the input is empty")
-    wide = _wide_encoding(data, encoding)
+    wide = wide_encoding(data, encoding)
     if wide:
         # UTF-16 or UTF-32 text (Windows' "Unicode"): every reader sniffs and reads bytes of
         # UTF-8, so the text is given to them as that.
@@ -134,31 +133,6 @@ def read(data: bytes, *, engine: Engine, filename: str = "", reader: str | None 
     return source, contribution.name
 
 
-_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-def _wide_encoding(data: bytes, encoding: str | None) -> str:
-    """``utf-16`` or ``utf-32`` (or their -le/-be) when the input is in one, by its BOM or by
-    ``--encoding``; else ""."""
-    if encoding:
-        try:
-            name = codecs.lookup(encoding).name
-        except LookupError:
-            return ""  # the reader says the encoding is unknown
-        return name if name.startswith(("utf-16", "utf-32")) else ""
-    return next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), "")
-
-
-def transcode(data: bytes, encoding: str) -> bytes:
-    """``data`` in ``encoding`` as UTF-8 bytes (its BOM dropped); InputError where it cannot
-    be decoded."""
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"cannot decode as {encoding}: invalid bytes at offset "
-                         f"{exc.start}") from None
-    return text.lstrip("\ufeff").encode("utf-8")
 
 
 # -- normalize, parse, interpret ---------------------------------------------------------------

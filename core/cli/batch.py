@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
-from gongkai.cli.commands.common import seconds
-from gongkai.engine.guard import DEFAULT_TIMEOUT
+from gongkai.cli.commands.common import add_timeout_option
 from gongkai.errors import UsageError
 from gongkai.naming import RealPaths, is_pattern, reader_extensions
 
@@ -55,9 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "license of the configuration)")
     group.add_argument("-j", "--jobs", type=_positive, metavar="N",
                        help="worker processes (default: the number of cores)")
-    group.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                       help="stop an input that takes longer than this, naming the plugin "
-                            f"that was running; 0: no limit (default: {DEFAULT_TIMEOUT:g})")
+    add_timeout_option(group)
     group.add_argument("--force", action="store_true",
                        help="convert again inputs whose output is up to date (made from the "
                             "same input, options and plugins)")

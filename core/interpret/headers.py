@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from gongkai.interpret.placement import Address, Number
+from gongkai.interpret.placement import Address, Number, equal
 
 Order = tuple[str, ...]
 Equations = Sequence[tuple[tuple[Address, ...], tuple[Address, ...]]]
@@ -82,7 +82,7 @@ def violations(order: Order, base: Order, rows: Sequence[str],
         if len(sums) < 2:
             continue
         checked += 1
-        if abs(sums[0] - sums[1]) > 1e-6 * max(1.0, abs(sums[0]), abs(sums[1])):
+        if not equal(sums[0], sums[1]):
             failed += 1
     return checked, failed
 

@@ -476,7 +476,7 @@ class _TableReader:
         #: Each group heading of the header (法人或其他组织), with how many headers precede it.
         group_at: dict[str, int] = {}
         repeats: dict[str, int] = {}  # columns the header names more than once: how often
-        header_token: CellToken | None = None
+        header_at = -1  # the index of the header's first cell
         use: _HeaderUse | None = None
         after_row = True
         # Header cells are trusted to fix a row's columns only when no label that names
@@ -501,18 +501,17 @@ class _TableReader:
                     pending = True
                     continue
             if row is not None:
-                if garbled and not after_row and header_token is not None:
+                if garbled and not after_row and header_at >= 0:
                     # Header words broken over lines (PDF text: 法 律 服 / 务机构): the
                     # header's text joined and cut into the labels it holds, if it is all
                     # labels.
-                    start = next(k for k in range(i, -1, -1) if tokens[k] is header_token)
-                    rejoined = self._rejoin_header(tokens[start:i])
+                    rejoined = self._rejoin_header(tokens[header_at:i])
                     if rejoined is not None:
                         headers, group_at = rejoined
                         garbled = False
                 if not after_row or (use is not None and use.columns != row.columns):
                     use = self._header_use(tuple(headers), tuple(group_at.items()), row,
-                                           header_token)
+                                           tokens[header_at] if header_at >= 0 else None)
                 self._use = None if garbled else use
                 self._repeats = repeats
                 order = [] if garbled else (use.base if use is not None else headers)
@@ -521,7 +520,7 @@ class _TableReader:
             elif label.role == "column":
                 if after_row:
                     headers, units, after_row, garbled = [], {}, False, pending
-                    group_at, header_token, repeats = {}, token, {}
+                    group_at, header_at, repeats = {}, i, {}
                 if label.code not in headers:
                     headers.append(label.code)
                 else:
@@ -536,7 +535,7 @@ class _TableReader:
                 elif group:
                     if after_row:
                         headers, units, after_row, garbled = [], {}, False, pending
-                        group_at, header_token, repeats = {}, token, {}
+                        group_at, header_at, repeats = {}, i, {}
                     group_at.setdefault(group, len(headers))
                 elif label.role == "unknown":
                     pending = True
@@ -867,12 +866,7 @@ class _TableReader:
     def place_open_rows(self) -> None:
         if not self.open_rows and not self.run_rows:
             return
-        known: dict[Address, Number | None] = {}
-        for (r, c), cell in self.found.items():
-            status = cell.status
-            # A blank or placeholder cell is 0 to the identities of these tables.
-            known[(r, c)] = cell.value if cell.value is not None else (
-                0 if status in (_EMPTY, Status.PLACEHOLDER) else None)
+        known = {a: self._known_value(a) for a in self.found}
         for row, *_ in self.run_rows:
             for column in row.columns:
                 known.pop((row.code, column), None)
@@ -1268,13 +1262,8 @@ class _TableReader:
             if parsed.value is None:
                 return False
             numbers[slot] = parsed.value
-        checked = 0
-        for left, right in self.equations:
-            if all(a in numbers for a in (*left, *right)):
-                checked += 1
-                if abs(sum(numbers[a] for a in left) - sum(numbers[a] for a in right)) > 1e-6:
-                    return False
-        return checked > 0
+        checked, failed = header_order.violations((), (), (), numbers.get, self.equations)
+        return checked > 0 and not failed
 
     def _place_grid(self, values: list[CellToken], slots: list[tuple[str, str]]) -> bool:
         """Table four short of values: the flat run placed with the table's identities, as one

@@ -149,12 +149,13 @@ def _consistent(rows, known, equations) -> bool:
         b = [cells.get(x) for x in right]
         if None in a or None in b:
             continue
-        if not _equal(sum(a), sum(b)):
+        if not equal(sum(a), sum(b)):
             return False
     return True
 
 
-def _equal(a: Number, b: Number) -> bool:
+def equal(a: Number, b: Number) -> bool:
+    """Two sums of a table's numbers are the same (money has decimals)."""
     return a == b or isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
 
 

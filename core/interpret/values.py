@@ -31,7 +31,7 @@ _NUMBER = re.compile(
 )
 _NET_PART = re.compile(rf"(?P<sign>减少|增加|减|增)\s*(?P<amount>{_AMOUNT})")
 _NET_CHANGE = re.compile(pattern("_NET_CHANGE"))
-_PAREN_AMOUNT = re.compile(r"\(\s*([+\-][\d,.]+)\s*\)")
+_PAREN_AMOUNT = re.compile(pattern("_PAREN_AMOUNT"))
 _HEADER_UNIT = re.compile(r"单位\s*[:：]?\s*(亿元|万元|元|件)")
 
 
@@ -77,9 +77,8 @@ def parse_value(text: str, *, kind: str = "count", unit_hint: str = "") -> Parse
             total += amount if part["sign"][0] == "增" else -amount
         return ParsedValue(to_number(total), "", Status.OK)
 
-    paren = _PAREN_AMOUNT.fullmatch(s)
-    if paren:  # (-3)
-        s = paren.group(1)
+    if _PAREN_AMOUNT.fullmatch(s):  # (-3)
+        s = s[1:-1].strip()
     m = _NUMBER.fullmatch(s)
     if not m:
         return ParsedValue(None, "", Status.UNPARSED)

@@ -60,13 +60,12 @@ class TableCodes:
         a broader group: ``(group code, its column codes)``."""
         def within(code: Code, group: str) -> bool:
             seen: set[str] = set()
-            parent = code.broader
-            while parent and parent not in seen:
-                if parent == group:
+            parent = self.broader(code)
+            while parent is not None and parent.code not in seen:
+                if parent.code == group:
                     return True
-                seen.add(parent)
-                found = self.group(parent)
-                parent = found.broader if found is not None else ""
+                seen.add(parent.code)
+                parent = self.broader(parent)
             return False
 
         return tuple((g.code, frozenset(c.code for c in self.columns if within(c, g.code)))

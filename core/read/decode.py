@@ -180,3 +180,30 @@ def _decode_strict(data: bytes, encoding: str) -> str:
 
 def _strip_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
+
+
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def wide_encoding(data: bytes, encoding: str | None) -> str:
+    """``utf-16`` or ``utf-32`` (or their -le/-be) when the input is in one, by its BOM or by
+    ``--encoding``; else ""."""
+    if encoding:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            return ""  # the reader says the encoding is unknown
+        return name if name.startswith(("utf-16", "utf-32")) else ""
+    return next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), "")
+
+
+def transcode(data: bytes, encoding: str) -> bytes:
+    """``data`` in ``encoding`` as UTF-8 bytes (its BOM dropped); InputError where it cannot
+    be decoded."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot decode as {encoding}: invalid bytes at offset "
+                         f"{exc.start}") from None
+    return text.lstrip("\ufeff").encode("utf-8")

@@ -72,6 +72,12 @@ def ocr_number(raw: str) -> int | None:
         return None
     return int(digits)
 
+
+def _may_restore(cell: Cell) -> bool:
+    """Whether inference may give this cell a value (RESTORABLE, or OCR's misread number)."""
+    return cell.status in RESTORABLE or (
+        cell.status is Status.UNPARSED and ocr_number(cell.raw) is not None)
+
 #: Plugin name given to findings of the validate stage itself (inference, failing rules).
 STAGE = "gongkai"
 
@@ -299,8 +305,7 @@ def _restorable(report: Report) -> bool:
     else:
         cells = chain.from_iterable(t.cells for t in report.tables
                                     if _has_none(tables[t.code][1]))
-    return any(c.value is None and (c.status in RESTORABLE or (
-        c.status is Status.UNPARSED and ocr_number(c.raw) is not None)) for c in cells)
+    return any(c.value is None and _may_restore(c) for c in cells)
 
 
 def rule_settings(rules: Sequence, config: Config,
@@ -372,9 +377,7 @@ def infer(report: Report, equations: Sequence[tuple[str, Equation]],
             if len(unknown) != 1:
                 continue
             (a,) = unknown
-            if a in rejected or not (by_address[a].status in RESTORABLE or (
-                    by_address[a].status is Status.UNPARSED
-                    and ocr_number(by_address[a].raw) is not None)):
+            if a in rejected or not _may_restore(by_address[a]):
                 continue
             candidates[a].append((rule, eq, _solve(left, right, a, known)))
         accepted = {}

@@ -19,9 +19,14 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from gongkai.cli.batch import _positive as positive
-from gongkai.cli.commands.common import add_plugin_options, byte_count, engine_for, seconds
+from gongkai.cli.commands.common import (
+    add_max_bytes_option,
+    add_plugin_options,
+    add_timeout_option,
+    engine_for,
+)
 from gongkai.config import Config, load_config
-from gongkai.engine.guard import DEFAULT_TIMEOUT, time_limited
+from gongkai.engine.guard import time_limited
 from gongkai.engine.manager import Engine
 from gongkai.errors import GongkaiError, UsageError
 from gongkai.model import Diagnostic, Report, Severity
@@ -29,13 +34,7 @@ from gongkai.naming import find_reports, is_pattern, reader_extensions
 from gongkai.outputs.atomic import check_not_input, write_atomically
 from gongkai.outputs.serialize import diagnostic_dict
 from gongkai.outputs.targets import STDIO
-from gongkai.pipeline import (
-    DEFAULT_MAX_BYTES,
-    JSON_READER,
-    STDIN_NAME,
-    choose_reader,
-    convert_stdin,
-)
+from gongkai.pipeline import JSON_READER, STDIN_NAME, choose_reader, convert_stdin
 from gongkai.validate.corpus import CorpusFinding, check_corpus, series
 from gongkai.validate.findings import Row, corpus_row, report_row, suggestion, summarise, write_rows
 from gongkai.validate.suspects import find_suspects
@@ -77,12 +76,8 @@ def add_parser(sub) -> None:
     p.add_argument("--from", dest="reader", metavar="READER",
                    help="read the inputs with this reader instead of detecting one")
     p.add_argument("--encoding", help="decode the inputs with this encoding (e.g. gb18030)")
-    p.add_argument("--max-bytes", type=byte_count, default=DEFAULT_MAX_BYTES, metavar="SIZE",
-                   help="refuse a report larger than this: bytes, or with K, M or G "
-                   f"(default: {DEFAULT_MAX_BYTES // 2**20}M)")
-    p.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help="stop an input that takes longer than this, naming the plugin that "
-                   f"was running; 0: no limit (default: {DEFAULT_TIMEOUT:g})")
+    add_max_bytes_option(p)
+    add_timeout_option(p)
     p.add_argument("--list-rules", action="store_true",
                    help="list the rules with their severity after configuration, and exit")
     add_plugin_options(p)

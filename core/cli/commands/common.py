@@ -147,6 +147,24 @@ def byte_count(text: str) -> int:
     return value
 
 
+def add_max_bytes_option(parser) -> None:
+    """``--max-bytes``, as convert and check take it."""
+    from gongkai.pipeline import DEFAULT_MAX_BYTES
+
+    parser.add_argument("--max-bytes", type=byte_count, default=DEFAULT_MAX_BYTES,
+                        metavar="SIZE", help="refuse a report larger than this: bytes, or with "
+                        f"K, M or G (default: {DEFAULT_MAX_BYTES // 2**20}M)")
+
+
+def add_timeout_option(parser) -> None:
+    """``--timeout``, as convert and check take it."""
+    from gongkai.engine.guard import DEFAULT_TIMEOUT
+
+    parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help="stop an input that takes longer than this, naming the plugin "
+                        f"that was running; 0: no limit (default: {DEFAULT_TIMEOUT:g})")
+
+
 def seconds(text: str) -> float:
     """A ``--timeout`` value: seconds, 0 for no limit."""
     try:

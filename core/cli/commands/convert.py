@@ -9,11 +9,12 @@ from gongkai.cli.batch import add_arguments as add_batch_arguments
 from gongkai.cli.batch import is_batch, run_batch
 from gongkai.cli.commands.check import refuse
 from gongkai.cli.commands.common import (
+    add_max_bytes_option,
     add_plugin_options,
-    byte_count,
     engine_for,
     parse_options,
 )
+from gongkai.cli.commands.common import byte_count as byte_count  # where it was defined before
 from gongkai.config import load_config
 from gongkai.engine.guard import time_limited
 from gongkai.errors import ConfigError, UsageError
@@ -29,7 +30,6 @@ from gongkai.outputs.targets import (
     stacked,
 )
 from gongkai.pipeline import (
-    DEFAULT_MAX_BYTES,
     JSON_READER,
     choose_reader,
     convert_file,
@@ -58,9 +58,7 @@ def add_parser(sub) -> None:
                    help="read the input with this reader instead of detecting one; "
                    "'json': gongkai's own JSON output, read back as the report it describes")
     p.add_argument("--encoding", help="decode the input with this encoding (e.g. gb18030)")
-    p.add_argument("--max-bytes", type=byte_count, default=DEFAULT_MAX_BYTES, metavar="SIZE",
-                   help="refuse a report larger than this: bytes, or with K, M or G "
-                   f"(default: {DEFAULT_MAX_BYTES // 2**20}M)")
+    add_max_bytes_option(p)
     p.add_argument("-O", "--option", dest="options", action="append", default=[],
                    metavar="KEY=VALUE", help="an option for the writer (repeatable); overrides "
                    "[writers.FORMAT] of the configuration file")
