@@ -1213,7 +1213,9 @@ class _TableReader:
             if t.kind != "label":
                 continue
             # (行政诉讼（复议后起诉）: the row is named in the parentheses)
-            for text in (t.text, *_IN_PARENS.findall(label_key(t.text))):
+            inner = _IN_PARENS.findall(label_key(t.text)) if "(" in t.text or "（" in t.text \
+                else ()
+            for text in (t.text, *inner):
                 label = resolve(text)
                 if label.role == "row" and label.code in rows:
                     if label.code not in seen_rows:

@@ -77,7 +77,7 @@ def parse_value(text: str, *, kind: str = "count", unit_hint: str = "") -> Parse
             total += amount if part["sign"][0] == "增" else -amount
         return ParsedValue(to_number(total), "", Status.OK)
 
-    if _PAREN_AMOUNT.fullmatch(s):  # (-3)
+    if s[0] == "(" and _PAREN_AMOUNT.fullmatch(s):  # (-3)
         s = s[1:-1].strip()
     m = _NUMBER.fullmatch(s)
     if not m:
